@@ -1,0 +1,44 @@
+"""`make bench`: median wall time of running each solution notebook and of grading it with `otter run`."""
+import statistics
+import tempfile
+import time
+
+import nbclient
+import nbformat
+
+from labkit.build import autograder_zip, build_lab, lab_names, solution_notebook
+from labkit.grading import grade_submission
+
+TARGETS = {"notebook": 15.0, "otter run": 25.0}
+
+
+def run_notebook(path):
+    """Execute a notebook top to bottom in its own folder (where its data/ is staged)."""
+    notebook = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+
+
+def grade_solution(lab):
+    with tempfile.TemporaryDirectory() as workdir:
+        grade_submission(autograder_zip(lab), solution_notebook(lab), workdir)
+
+
+def median_seconds(task, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        task()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench(labs=None, runs=3):
+    """Print the median of `runs` timings per lab and measurement, against its target."""
+    for lab in labs or lab_names():
+        build_lab(lab)
+        tasks = {"notebook": lambda: run_notebook(solution_notebook(lab)), "otter run": lambda: grade_solution(lab)}
+        for name, task in tasks.items():
+            seconds = median_seconds(task, runs)
+            verdict = "ok" if seconds <= TARGETS[name] else "SLOW"
+            print(f"{lab:<12} {name:<10} median {seconds:6.2f} s of {runs} runs (target <= {TARGETS[name]:g} s) {verdict}",
+                  flush=True)

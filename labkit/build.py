@@ -1,0 +1,194 @@
+"""`make`: turn each master notebook in solutions/ into a student notebook, public tests and an autograder zip.
+
+For a lab L the master is solutions/L/L.ipynb in Otter Assign format. The build copies it to build/L/stage/
+together with the data files its assignment config lists under `autograder_files` (taken from data/build/)
+and an autograder requirements.txt (requirements.txt pinned to the installed, tested versions), runs
+`otter assign`, and publishes
+    labs/L/L.ipynb                      student notebook (no outputs, no solutions)
+    tests/L/*.py                        public tests
+    dist/L/L-autograder.zip             all tests, data and models, for Gradescope
+Nothing is rebuilt while the stamp build/L.stamp matches the inputs.
+"""
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from labkit import BUILD_DATA_DIR, REPO_ROOT, stamps
+
+SOLUTIONS_DIR = REPO_ROOT / "solutions"
+REQUIREMENTS = REPO_ROOT / "requirements.txt"
+COLAB_PYTHON = "3.12"
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+CONFIG_MARKER = "# ASSIGNMENT CONFIG"
+
+
+def lab_names():
+    """Every lab with a master notebook solutions/<lab>/<lab>.ipynb."""
+    return sorted(d.name for d in SOLUTIONS_DIR.iterdir() if (d / f"{d.name}.ipynb").is_file())
+
+
+def master_path(lab):
+    return SOLUTIONS_DIR / lab / f"{lab}.ipynb"
+
+
+def config_cell(notebook):
+    """The raw `# ASSIGNMENT CONFIG` cell of an Otter Assign master."""
+    for cell in notebook.cells:
+        if cell.cell_type == "raw" and cell.source.lstrip().startswith(CONFIG_MARKER):
+            return cell
+    raise ValueError("master notebook has no raw '# ASSIGNMENT CONFIG' cell")
+
+
+def assignment_config(notebook):
+    return yaml.safe_load(config_cell(notebook).source) or {}
+
+
+def with_build_defaults(config):
+    """The config with the settings every build relies on: test files, exception tests, Colab's Python."""
+    tests = config.get("tests") or {}
+    if tests.get("ok_format", True) or not tests.get("files", False):
+        raise ValueError("assignment config must set tests: {files: true, ok_format: false}")
+    return {**config, "requirements": "requirements.txt", "python_version": COLAB_PYTHON}
+
+
+def data_sources(config):
+    """Map each `autograder_files` entry (a path under data/) to its source in data/build/."""
+    sources = {}
+    for entry in config.get("autograder_files", []):
+        relative = Path(entry)
+        if relative.parts[0] != "data":
+            raise ValueError(f"autograder file {entry} must live under data/")
+        sources[entry] = BUILD_DATA_DIR.joinpath(*relative.parts[1:])
+    return sources
+
+
+def requirement_name(line):
+    return re.split(r"[\s\[<>=!~;]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def read_requirements(path):
+    lines = Path(path).read_text().splitlines() if Path(path).exists() else []
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "-"))]
+
+
+def installed_pin(line):
+    """`name==version` of the installed distribution (the one `make check` verified), else `line` as is."""
+    name = requirement_name(line)
+    try:
+        return f"{name}=={metadata.version(name).split('+')[0]}"
+    except metadata.PackageNotFoundError:
+        return line
+
+
+def autograder_requirements(requirements):
+    """The students' requirements pinned to the tested versions, torch from the CPU-only index.
+
+    otter-grader itself is left out: Otter Generate adds its own pinned otter-grader[grading,plugins].
+    """
+    lines = [f"--extra-index-url {TORCH_CPU_INDEX}"]
+    lines += [installed_pin(line) for line in read_requirements(requirements) if requirement_name(line) != "otter-grader"]
+    return "\n".join(lines) + "\n"
+
+
+def lab_inputs(lab, requirements):
+    """Everything a lab's build outputs depend on, given its autograder requirements file."""
+    config = assignment_config(nbformat.read(master_path(lab), as_version=4))
+    sources = [p for p in (SOLUTIONS_DIR / lab).iterdir() if p.name not in ("data", ".ipynb_checkpoints")]
+    return sources + list(data_sources(config).values()) + [requirements, Path(__file__)]
+
+
+def stage(lab, stage_dir, requirements):
+    """Copy the master, its data files and the autograder `requirements` into `stage_dir`."""
+    shutil.rmtree(stage_dir, ignore_errors=True)
+    shutil.copytree(SOLUTIONS_DIR / lab, stage_dir, ignore=shutil.ignore_patterns("data", ".ipynb_checkpoints"))
+    master = nbformat.read(master_path(lab), as_version=4)
+    config = with_build_defaults(assignment_config(master))
+    config_cell(master).source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
+    nbformat.write(master, stage_dir / f"{lab}.ipynb")
+    for entry, source in data_sources(config).items():
+        if not source.exists():
+            raise FileNotFoundError(f"{source} missing: run `make data models` first")
+        copy = shutil.copytree if source.is_dir() else shutil.copy2
+        (stage_dir / entry).parent.mkdir(parents=True, exist_ok=True)
+        copy(source, stage_dir / entry)
+    shutil.copy2(requirements, stage_dir / "requirements.txt")
+    return stage_dir / f"{lab}.ipynb"
+
+
+def otter_assign(master, result_dir):
+    """Run `otter assign` (tests are checked separately by `make check`)."""
+    shutil.rmtree(result_dir, ignore_errors=True)
+    command = [sys.executable, "-m", "otter", "assign", "--no-run-tests", "--no-pdfs", master.name, str(result_dir)]
+    done = subprocess.run(command, cwd=master.parent, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"otter assign failed for {master}:\n{done.stdout}{done.stderr}")
+
+
+def clean_notebook(path):
+    """Drop outputs and execution counts; give cells stable ids so rebuilds are byte-identical."""
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(notebook, path)
+
+
+def replace_dir(source, target, ignore=None):
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, ignore=ignore)
+
+
+def publish(lab, result_dir, root):
+    """Copy otter assign's student notebook, public tests and autograder zip into root/{labs,tests,dist}."""
+    student = result_dir / "student"
+    replace_dir(student, root / "labs" / lab, ignore=shutil.ignore_patterns("tests"))
+    clean_notebook(root / "labs" / lab / f"{lab}.ipynb")
+    replace_dir(student / "tests", root / "tests" / lab)
+    (zip_path,) = (result_dir / "autograder").glob(f"{lab}-autograder_*.zip")
+    (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
+    shutil.copy2(zip_path, autograder_zip(lab, root))
+
+
+def autograder_zip(lab, root=REPO_ROOT):
+    return root / "dist" / lab / f"{lab}-autograder.zip"
+
+
+def solution_notebook(lab, root=REPO_ROOT):
+    """The master without Otter markup, as otter assign writes it for the autograder."""
+    return root / "build" / lab / "assign" / "autograder" / f"{lab}.ipynb"
+
+
+def outputs(lab, root=REPO_ROOT):
+    return [root / "labs" / lab / f"{lab}.ipynb", root / "tests" / lab, autograder_zip(lab, root),
+            solution_notebook(lab, root)]
+
+
+def build_lab(lab, root=REPO_ROOT, force=False):
+    """Build one lab into `root`; return False when it was already up to date."""
+    requirements = root / "build" / f"{lab}.requirements.txt"
+    requirements.parent.mkdir(parents=True, exist_ok=True)
+    requirements.write_text(autograder_requirements(REQUIREMENTS))
+    stamp, inputs = root / "build" / f"{lab}.stamp", lab_inputs(lab, requirements)
+    if not force and stamps.is_fresh(stamp, inputs, outputs(lab, root)):
+        return False
+    work = root / "build" / lab
+    master = stage(lab, work / "stage", requirements)
+    otter_assign(master, work / "assign")
+    publish(lab, work / "assign", root)
+    stamps.write_stamp(stamp, inputs)
+    return True
+
+
+def build(labs=None, root=REPO_ROOT, force=False):
+    """Build the given labs (default: all) and print what happened to each."""
+    for lab in labs or lab_names():
+        rebuilt = build_lab(lab, root, force)
+        print(f"{lab}: {'built' if rebuilt else 'up to date'} -> {autograder_zip(lab, root).relative_to(root)}")

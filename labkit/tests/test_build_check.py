@@ -1,0 +1,116 @@
+"""Build, grading and check tooling, exercised end to end on a two-question toy lab."""
+import json
+import zipfile
+from importlib import metadata
+
+import nbformat
+import pytest
+
+from labkit import build, check
+from labkit.grading import grade_submission
+
+SOLUTION_LINE = "doubled_value = x * 2"
+HIDDEN_LINE = "assert double(numbers[0]) == 2 * numbers[0] and double(-7) == -14"
+
+TOY_CELLS = [
+    ("raw", "# ASSIGNMENT CONFIG\nname: toy\nexport_cell: false\nautograder_files:\n  - data/numbers.json\n"
+            "tests:\n  files: true\n  ok_format: false"),
+    ("code", "import json\nnumbers = json.load(open('data/numbers.json'))"),
+    ("raw", "# BEGIN QUESTION\nname: q1\npoints: 2"),
+    ("markdown", "Write `double(x)`."),
+    ("raw", "# BEGIN SOLUTION"),
+    ("code", f"def double(x):\n    # BEGIN SOLUTION\n    {SOLUTION_LINE}\n    return doubled_value\n    # END SOLUTION"),
+    ("raw", "# END SOLUTION"),
+    ("raw", "# BEGIN TESTS"),
+    ("code", "def test_double_two(double):\n    assert double(2) == 4"),
+    ("code", f"# HIDDEN\ndef test_double_more(double, numbers):\n    {HIDDEN_LINE}"),
+    ("raw", "# END TESTS"),
+    ("raw", "# END QUESTION"),
+    ("raw", "# BEGIN QUESTION\nname: q2\npoints: 1"),
+    ("raw", "# BEGIN SOLUTION"),
+    ("code", "total = sum(numbers)  # SOLUTION"),
+    ("raw", "# END SOLUTION"),
+    ("raw", "# BEGIN TESTS"),
+    ("code", "# HIDDEN\ndef test_total(total):\n    assert total == 6"),
+    ("raw", "# END TESTS"),
+    ("raw", "# END QUESTION"),
+]
+
+
+def write_toy_master(path):
+    new_cell = {"raw": nbformat.v4.new_raw_cell, "code": nbformat.v4.new_code_cell,
+                "markdown": nbformat.v4.new_markdown_cell}
+    notebook = nbformat.v4.new_notebook(cells=[new_cell[kind](source) for kind, source in TOY_CELLS])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path.parent.mkdir(parents=True)
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture(scope="module")
+def toy_repo(tmp_path_factory):
+    """A throwaway instructor repo holding only the toy lab, with the build pointed at it."""
+    repo = tmp_path_factory.mktemp("repo")
+    write_toy_master(repo / "solutions" / "toy" / "toy.ipynb")
+    (repo / "data" / "build").mkdir(parents=True)
+    (repo / "data" / "build" / "numbers.json").write_text("[1, 2, 3]\n")
+    (repo / "requirements.txt").write_text("otter-grader\ntorch\nnumpy\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "SOLUTIONS_DIR", repo / "solutions")
+        patch.setattr(build, "BUILD_DATA_DIR", repo / "data" / "build")
+        patch.setattr(build, "REQUIREMENTS", repo / "requirements.txt")
+        patch.setattr(check, "REPO_ROOT", repo)
+        assert build.build_lab("toy", repo) is True
+        yield repo
+
+
+def test_autograder_requirements_pin_tested_versions_and_cpu_torch(tmp_path):
+    (tmp_path / "req.txt").write_text("# comment\notter-grader\ntorch>=2\nmatplotlib>=3\nno-such-package>=1\n")
+    lines = build.autograder_requirements(tmp_path / "req.txt").splitlines()
+    torch_version = metadata.version("torch").split("+")[0]
+    assert lines == [f"--extra-index-url {build.TORCH_CPU_INDEX}", f"torch=={torch_version}",
+                     f"matplotlib=={metadata.version('matplotlib')}", "no-such-package>=1"]
+
+
+def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
+    student = (toy_repo / "labs" / "toy" / "toy.ipynb").read_text()
+    assert SOLUTION_LINE not in student and "sum(numbers)" not in student
+    assert all(not c.get("outputs") for c in nbformat.reads(student, as_version=4).cells)
+    public = (toy_repo / "tests" / "toy" / "q1.py").read_text()
+    assert "test_double_two" in public and HIDDEN_LINE not in public
+    with zipfile.ZipFile(build.autograder_zip("toy", toy_repo)) as zf:
+        assert HIDDEN_LINE in zf.read("tests/q1.py").decode()
+        assert json.loads(zf.read("files/data/numbers.json")) == [1, 2, 3]
+        environment = zf.read("environment.yml").decode()
+    assert "python=3.12" in environment and "otter-grader[grading,plugins]==7.0.0" in environment
+    assert build.TORCH_CPU_INDEX in environment and f"numpy=={metadata.version('numpy')}" in environment
+
+
+def test_build_is_incremental(toy_repo):
+    assert build.build_lab("toy", toy_repo) is False
+    (toy_repo / "data" / "build" / "numbers.json").write_text("[1, 2, 3] \n")
+    assert build.build_lab("toy", toy_repo) is True
+    assert build.build_lab("toy", toy_repo) is False
+
+
+def test_grading_scores_solution_full_and_blank_zero(toy_repo, tmp_path):
+    zip_path = build.autograder_zip("toy", toy_repo)
+    solved = grade_submission(zip_path, build.solution_notebook("toy", toy_repo), tmp_path / "solved")
+    blank = grade_submission(zip_path, toy_repo / "labs" / "toy" / "toy.ipynb", tmp_path / "blank")
+    assert solved["scores"] == {"q1": 2.0, "q2": 1.0} == solved["possible"]
+    assert blank["scores"] == {"q1": 0.0, "q2": 0.0} and blank["error"] is None
+
+
+def test_leak_scan_finds_planted_solution_and_hidden_test_lines(toy_repo, tmp_path):
+    master = build.master_path("toy")
+    clean = check.published_lines([toy_repo / "labs" / "toy", toy_repo / "tests" / "toy"])
+    assert check.find_leaks(master, clean) == []
+    planted = clean + [f"    {SOLUTION_LINE}  # a hint", HIDDEN_LINE, "return doubled_value"]
+    assert check.find_leaks(master, planted) == sorted([SOLUTION_LINE, HIDDEN_LINE])
+
+
+def test_check_passes_then_flags_stale_student_notebook(toy_repo, capsys):
+    assert check.check(["toy"], toy_repo / "build" / "check") is True
+    notebook = toy_repo / "labs" / "toy" / "toy.ipynb"
+    notebook.write_text(notebook.read_text().replace("Write `double(x)`.", "Write double."))
+    assert check.check_fresh("toy", toy_repo / "build" / "check") == (False, "stale (run make): labs/toy/toy.ipynb")
+    assert "FAIL" not in capsys.readouterr().out

@@ -1,0 +1,7 @@
+# Bug: padding positions are scored and counted.
+def neglogprob(documents, model):
+    ids, lengths = encode_documents(documents, model.hf_tokenizer)
+    with torch.no_grad():
+        log_probs = torch.log_softmax(model.all_logits(ids)[:, :-1], dim=-1)
+    picked = log_probs.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+    return -picked.sum(dim=1) / math.log(2)
