@@ -27,9 +27,9 @@ models: ## train the language models into data/build/models (skipped when up to 
 check: data models ## grade solution (100%) and blank (0) notebooks, scan for leaks, fail on stale labs/ tests/
 	$(PY) -m labkit check $(LABS)
 
-test: ## run the tooling's pytest suite, then make check
+test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then make, then the pytest suite
+	$(PY) -m labkit build $(LABS)
 	$(PY) -m pytest labkit/tests
-	$(MAKE) check
 
 bench: data models ## median time of running each solution notebook and of grading it with otter run
 	$(PY) -m labkit bench $(LABS)

@@ -101,7 +101,11 @@ def lab_inputs(lab, requirements):
     """Everything a lab's build outputs depend on, given its autograder requirements file."""
     config = assignment_config(nbformat.read(master_path(lab), as_version=4))
     sources = [p for p in (SOLUTIONS_DIR / lab).iterdir() if p.name not in ("data", ".ipynb_checkpoints")]
-    return sources + list(data_sources(config).values()) + [requirements, Path(__file__)]
+    data = list(data_sources(config).values())
+    missing = [str(p) for p in data if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"{', '.join(missing)} missing: run `make data models` first")
+    return sources + data + [requirements, Path(__file__)]
 
 
 def stage(lab, stage_dir, requirements):
@@ -113,8 +117,6 @@ def stage(lab, stage_dir, requirements):
     config_cell(master).source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
     nbformat.write(master, stage_dir / f"{lab}.ipynb")
     for entry, source in data_sources(config).items():
-        if not source.exists():
-            raise FileNotFoundError(f"{source} missing: run `make data models` first")
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         (stage_dir / entry).parent.mkdir(parents=True, exist_ok=True)
         copy(source, stage_dir / entry)
