@@ -53,9 +53,9 @@ def own_author_wins(rows, arch):
 
 def format_table(rows):
     names = [k for k in rows[0] if k not in ("number", "authors")]
-    lines = ["paper  author    " + "".join(f"{n:>18}" for n in names)]
+    lines = ["paper  author    " + "".join(f"{n:>20}" for n in names)]
     for row in rows:
-        lines.append(f"{row['number']:>5}  {row['authors']:<9} " + "".join(f"{row[n]:>18.1f}" for n in names))
+        lines.append(f"{row['number']:>5}  {row['authors']:<9} " + "".join(f"{row[n]:>20.1f}" for n in names))
     return "\n".join(lines)
 
 

@@ -81,19 +81,30 @@ def train_model(model, train, valid, desc, learning_rate, max_epochs, patience):
 
 
 def plot_curves(histories, path):
-    """Training loss and validation perplexity per epoch for every model, as one PNG."""
+    """Training loss and validation perplexity per epoch for every model, as one PNG.
+
+    Each architecture has one colour; its base is drawn solid and its fine-tuned models, whose epochs
+    continue the base's, dashed (Hamilton) and dotted (Madison).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
+    colours = {"uniform": "tab:blue", "attention": "tab:red"}
+    styles = {"base": "-", "Hamilton": "--", "Madison": ":"}
     fig, (ax_loss, ax_ppl) = plt.subplots(1, 2, figsize=(11, 4))
     for name, history in histories.items():
+        arch, stage = name.split()
         epochs = [h["epoch"] for h in history]
-        ax_loss.plot(epochs, [h["train_loss"] for h in history], marker="o", label=name)
-        ax_ppl.plot(epochs, [h["val_ppl"] for h in history], marker="o", label=name)
-    ax_loss.set(title="Training loss (nats per token)", xlabel="epoch")
-    ax_ppl.set(title="Validation perplexity (lower is better)", xlabel="epoch", yscale="log")
+        style = dict(color=colours[arch], linestyle=styles[stage], marker="o", label=name)
+        ax_loss.plot(epochs, [h["train_loss"] for h in history], **style)
+        ax_ppl.plot(epochs, [h["val_ppl"] for h in history], **style)
+    ax_loss.set(title="Training loss (nats per token)", xlabel="epoch (base on all papers, then per author)")
+    ax_ppl.set(title="Validation perplexity (lower is better)", xlabel="epoch (base on all papers, then per author)", yscale="log")
+    for ax in (ax_loss, ax_ppl):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_ppl.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -168,6 +179,8 @@ def make_models(force=False):
             (model, histories[name]), seconds[name] = timed(
                 train_model, copy.deepcopy(base), *split_windows(author), name, **FINE_TUNE
             )
+            for h in histories[name]:
+                h["epoch"] += len(histories[f"{names[arch]} base"])  # fine-tuning continues the base
             save_model(model, model_filename(arch, author))
             trained[name] = model
     save_report(histories, seconds)
