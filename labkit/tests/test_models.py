@@ -94,3 +94,12 @@ def test_own_author_wins_counts_papers_where_the_own_model_is_better():
         {"authors": "Hamilton", "attention Madison": 90.0, "attention Hamilton": 95.0},
     ]
     assert own_author_wins(rows, "attention") == (1, 2)
+
+
+def test_training_curves_are_written_as_png(tmp_path):
+    from labkit.train import plot_curves
+
+    history = [{"epoch": 1, "train_loss": 6.0, "val_ppl": 300.0}, {"epoch": 2, "train_loss": 5.5, "val_ppl": 250.0}]
+    names = ["uniform base", "uniform Hamilton", "attention base", "attention Madison"]
+    plot_curves({name: history for name in names}, tmp_path / "curves.png")
+    assert (tmp_path / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
