@@ -4,9 +4,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 RAW_MIRROR ?=
 LABS ?=
+LAB ?= lab2-6
+SUBMISSIONS ?=
+WORKERS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: help install all data models check test bench clean
+.PHONY: help install all data models check test bench figures student-repo grade grade-bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +36,18 @@ test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then 
 
 bench: data models ## median time of running each solution notebook and of grading it with otter run
 	$(PY) -m labkit bench $(LABS)
+
+figures: data models ## run the solution notebooks, save their tagged plots in build/<lab>/figures/
+	$(PY) -m labkit figures $(LABS)
+
+student-repo: data models ## a lab's public repository for students in dist/student/LAB (LAB=lab2-6)
+	$(PY) -m labkit student-repo $(LAB)
+
+grade: ## grade every notebook/zip in SUBMISSIONS=dir for LAB, WORKERS at a time, into a gradebook CSV
+	$(PY) -m labkit grade $(LAB) $(SUBMISSIONS) --workers $(WORKERS)
+
+grade-bench: ## submissions per minute when grading copies of LAB's solution with WORKERS workers
+	$(PY) -m labkit grade-bench $(LAB) --workers $(WORKERS)
 
 clean: ## remove build/, dist/ and data/build/ (raw text cache and committed files stay)
 	rm -rf build dist data/build

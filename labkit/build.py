@@ -20,11 +20,11 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from labkit import BUILD_DATA_DIR, REPO_ROOT, stamps
+from labkit import BUILD_DATA_DIR, REPO_ROOT, course, harden, stamps
 
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
-COLAB_PYTHON = "3.12"
+COLAB_PYTHON = course.settings()["python_version"]
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 CONFIG_MARKER = "# ASSIGNMENT CONFIG"
 
@@ -105,7 +105,7 @@ def lab_inputs(lab, requirements):
     missing = [str(p) for p in data if not p.exists()]
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} missing: run `make data models` first")
-    return sources + data + [requirements, Path(__file__)]
+    return sources + data + [requirements, Path(__file__), course.COURSE_FILE] + harden.sources()
 
 
 def stage(lab, stage_dir, requirements):
@@ -115,6 +115,7 @@ def stage(lab, stage_dir, requirements):
     master = nbformat.read(master_path(lab), as_version=4)
     config = with_build_defaults(assignment_config(master))
     config_cell(master).source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
+    course.inject_urls(master, lab)
     nbformat.write(master, stage_dir / f"{lab}.ipynb")
     for entry, source in data_sources(config).items():
         copy = shutil.copytree if source.is_dir() else shutil.copy2
@@ -157,6 +158,7 @@ def publish(lab, result_dir, root):
     (zip_path,) = (result_dir / "autograder").glob(f"{lab}-autograder_*.zip")
     (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, autograder_zip(lab, root))
+    harden.install(autograder_zip(lab, root), lab)
 
 
 def autograder_zip(lab, root=REPO_ROOT):

@@ -39,6 +39,48 @@ def cmd_bench(args):
     bench(args.labs, runs=args.runs)
 
 
+def cmd_figures(args):
+    from labkit.build import lab_names
+    from labkit.figures import render_figures
+
+    for lab in args.labs or lab_names():
+        for path in render_figures(lab):
+            print(f"{lab}: {path}")
+
+
+def cmd_student_repo(args):
+    from labkit.publish import export_student_repo
+
+    print(f"{args.lab}: student repository -> {export_student_repo(args.lab)}")
+
+
+def cmd_grade(args):
+    from labkit.batch import grade_folder
+
+    print(f"gradebook: {grade_folder(args.lab, args.submissions, args.out, args.workers)}")
+
+
+def cmd_grade_bench(args):
+    from labkit.batch import benchmark
+
+    benchmark(args.lab, args.count, args.workers)
+
+
+def add_grade_commands(sub):
+    """Batch grading without Docker (labkit.batch)."""
+    grade = sub.add_parser("grade", help="grade every .ipynb/.zip in a folder into a gradebook CSV")
+    grade.add_argument("lab", help="lab name, e.g. lab2-6")
+    grade.add_argument("submissions", help="folder of submissions (.ipynb or grader.export zips)")
+    grade.add_argument("--out", default=None, help="results folder (default: <submissions>/graded)")
+    grade.add_argument("--workers", type=int, default=2, help="submissions graded in parallel")
+    grade.set_defaults(run=cmd_grade)
+    bench = sub.add_parser("grade-bench", help="submissions per minute when grading copies of the solution")
+    bench.add_argument("lab", help="lab name, e.g. lab2-6")
+    bench.add_argument("--count", type=int, default=6, help="number of submissions")
+    bench.add_argument("--workers", type=int, default=2, help="submissions graded in parallel")
+    bench.set_defaults(run=cmd_grade_bench)
+
+
 def add_lab_commands(sub):
     """Subcommands that build, check, grade and time the labs (labkit.build, .check, .grading, .bench)."""
     build = sub.add_parser("build", help="master notebooks -> labs/, tests/, dist/ (skips labs up to date)")
@@ -57,6 +99,12 @@ def add_lab_commands(sub):
     bench.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
     bench.add_argument("--runs", type=int, default=3, help="runs per measurement")
     bench.set_defaults(run=cmd_bench)
+    figures = sub.add_parser("figures", help="run each solution notebook, save its tagged plots in build/<lab>/figures")
+    figures.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
+    figures.set_defaults(run=cmd_figures)
+    student = sub.add_parser("student-repo", help="a lab's public repository in dist/student/<lab> (leak-scanned)")
+    student.add_argument("lab", help="lab name, e.g. lab2-6")
+    student.set_defaults(run=cmd_student_repo)
 
 
 def parser():
@@ -70,6 +118,7 @@ def parser():
     models.add_argument("--force", action="store_true", help="retrain even when up to date")
     models.set_defaults(run=cmd_models)
     add_lab_commands(sub)
+    add_grade_commands(sub)
     return p
 
 

@@ -1,25 +1,44 @@
-"""Grade one notebook against an Otter autograder zip with `otter run` (no Docker needed)."""
+"""Grade one submission with an autograder zip exactly as Gradescope would, without Docker.
+
+The zip is unpacked into a Gradescope-shaped folder (source/, submission/, results/) and its own
+run_autograder runs with $LABKIT_AUTOGRADER_ROOT pointing there (which skips Gradescope's environment
+activation), so what is tested is the zip itself.
+"""
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
+
+PROBLEMS = "Submission problems"
+FLAGS = "Integrity flags (instructors only)"
 
 
 class GradingError(RuntimeError):
-    """`otter run` failed or produced no results."""
+    """run_autograder failed or produced no results."""
 
 
-def run_otter(autograder_zip, submission, outdir):
-    """Run `otter run` and return its combined output; raise GradingError when it fails."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "otter", "run", "--no-logo",
-               "-a", str(Path(autograder_zip).resolve()), "-o", str(outdir.resolve()),
-               str(Path(submission).resolve())]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=outdir)
+def gradescope_layout(autograder_zip, submission, root):
+    """Unpack `autograder_zip` into root/source and copy `submission` (a file) into root/submission."""
+    with zipfile.ZipFile(autograder_zip) as zf:
+        zf.extractall(root / "source")
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    shutil.copy2(submission, root / "submission" / Path(submission).name)
+
+
+def run_autograder(root, timeout=None):
+    """Run root/source/run_autograder on root; return its output."""
+    env = dict(os.environ, LABKIT_AUTOGRADER_ROOT=str(root),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=timeout)
     output = done.stdout + done.stderr
-    if done.returncode != 0 or not (outdir / "results.json").exists():
-        raise GradingError(f"otter run exited with {done.returncode}:\n{output[-4000:]}")
+    if done.returncode != 0 or not (root / "results" / "results.json").exists():
+        raise GradingError(f"run_autograder exited with {done.returncode}:\n{output[-4000:]}")
     return output
 
 
@@ -29,34 +48,47 @@ def question_scores(results):
     return {t["name"]: (t.get("score") or 0.0, t["max_score"]) for t in graded}
 
 
-def autograder_error(results):
-    """The message of Otter's 'Autograder Error' entry, or None when grading ran cleanly."""
-    errors = [t.get("output", "") for t in results["tests"] if t.get("name") == "Autograder Error"]
-    return "\n".join(errors) or None
+def entry_output(results, name):
+    """The output of the results.json entry called `name`, or None."""
+    return "\n".join(t.get("output", "") for t in results["tests"] if t.get("name") == name) or None
 
 
-def grade_submission(autograder_zip, submission, workdir):
-    """Grade `submission` (.ipynb or .zip) with `autograder_zip`; results.json is written to `workdir`.
+def grade_submission(autograder_zip, submission, workdir, config=None):
+    """Grade `submission` (.ipynb, export .zip or any file) with `autograder_zip`; results.json goes to `workdir`.
 
+    `config` overrides settings of the zip's labkit_autograder/config.json (e.g. {"cell_timeout": 5}).
     Returns {"scores": {question: earned}, "possible": {question: max}, "results": parsed results.json,
-    "error": Otter's autograder error message or None, "output": what otter run printed}.
+    "error": Otter's autograder error message or None, "problems": what the student is told or None,
+    "flags": integrity flags for instructors or None, "output": what run_autograder printed}.
     """
-    output = run_otter(autograder_zip, submission, workdir)
-    results = json.loads((Path(workdir) / "results.json").read_text())
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as tmp:
+        root = Path(tmp)
+        gradescope_layout(autograder_zip, submission, root)
+        if config:
+            path = root / "source" / "labkit_autograder" / "config.json"
+            path.write_text(json.dumps({**json.loads(path.read_text()), **config}))
+        output = run_autograder(root)
+        shutil.copy2(root / "results" / "results.json", workdir / "results.json")
+    results = json.loads((workdir / "results.json").read_text())
     scores = question_scores(results)
     return {
         "scores": {name: earned for name, (earned, _) in scores.items()},
         "possible": {name: possible for name, (_, possible) in scores.items()},
         "results": results,
-        "error": autograder_error(results),
+        "error": entry_output(results, "Autograder Error") or entry_output(results, "Autograder Failed"),
+        "problems": entry_output(results, PROBLEMS),
+        "flags": entry_output(results, FLAGS),
         "output": output,
     }
 
 
 def print_scores(grades):
-    """One line per question, then the total (and the autograder error, if any)."""
+    """One line per question, then the total (and the problems and autograder error, if any)."""
     for name, earned in grades["scores"].items():
         print(f"{name}: {earned:g} / {grades['possible'][name]:g}")
     print(f"total: {sum(grades['scores'].values()):g} / {sum(grades['possible'].values()):g}")
-    if grades["error"]:
-        print(f"autograder error: {grades['error']}")
+    for label in ("problems", "flags", "error"):
+        if grades[label]:
+            print(f"{label}:\n{grades[label]}")

@@ -1,0 +1,97 @@
+"""results.json for one submission: per-case outcomes scored against the pristine tests, in Otter's format.
+
+Besides Otter's entries (Public Tests and one per question) it adds "Submission problems" (visible: what
+went wrong, cell by cell) and "Integrity flags" (instructors only); a flagged submission scores 0.
+"""
+import ast
+import json
+
+from otter.run.run_autograder.autograder_config import AutograderConfig
+from otter.test_files import GradingResults
+from otter.test_files.abstract_test import TestCaseResult
+from otter.test_files.exception_test import ExceptionTestFile
+
+PROBLEMS = "Submission problems"
+FLAGS = "Integrity flags (instructors only)"
+
+
+def test_files(sources):
+    return {path: ExceptionTestFile.from_string(source, path=path) for path, source in sources.items()}
+
+
+def is_hidden_case(node):
+    """Whether an ast node is a function decorated with @test_case(..., hidden=True)."""
+    return isinstance(node, ast.FunctionDef) and any(
+        isinstance(d, ast.Call) and any(k.arg == "hidden" and getattr(k.value, "value", False) for k in d.keywords)
+        for d in node.decorator_list)
+
+
+def only_cases(source, hidden):
+    """`source` with the hidden (or the public) test case functions blanked out, line numbers kept."""
+    lines = source.split("\n")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list and is_hidden_case(node) != hidden:
+            for i in range(node.decorator_list[0].lineno - 1, node.end_lineno):
+                lines[i] = ""
+    return "\n".join(lines)
+
+
+class Grading:
+    """What grading one submission found: per-case outcomes, problems for the student, flags for instructors."""
+
+    def __init__(self, sources):
+        self.sources = sources
+        self.public_sources = {p: only_cases(s, hidden=False) for p, s in sources.items()}
+        self.hidden_sources = {p: only_cases(s, hidden=True) for p, s in sources.items()}
+        self.problems, self.flags = [], []
+        self.reset({})
+
+    def reset(self, skipped):
+        """Forget a previous run of the notebook; `skipped` maps cell indices to why they are skipped."""
+        self.skipped, self.cell_notes, self.outcomes, self.last_cell = dict(skipped), [], {}, None
+
+    def note_cell(self, description, cell, limit):
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if cell.metadata.get("labkit_interrupted"):
+            self.cell_notes.append(f"{description} was stopped after {limit} s (the time limit per cell).")
+        elif errors:
+            self.cell_notes.append(f"{description} raised {errors[0].ename}: {errors[0].evalue[:300]}")
+
+    def record(self, phase, outcome):
+        if outcome["tampered"] and not self.flags:
+            self.flags.append(f"The submission replaced {', '.join(sorted(set(outcome['tampered'])))[:1500]}.")
+            self.problems.append("The submission modified the grading environment (e.g. torch, numpy, builtins "
+                                 "or otter), so it earns no credit. Your instructor can see the details.")
+        self.outcomes[phase] = outcome["files"]
+
+    def messages(self):
+        notes = self.problems + list(self.skipped.values()) + self.cell_notes
+        return notes[:20] + ([f"... and {len(notes) - 20} more."] if len(notes) > 20 else [])
+
+    def graded_files(self):
+        """The pristine test files with this submission's case results (0 everywhere when flagged)."""
+        files = test_files(self.sources)
+        for path, test_file in files.items():
+            for phase, hidden in (("public", False), ("hidden", True)):
+                cases = [c for c in test_file.test_cases if c.hidden == hidden]
+                results = self.outcomes.get(phase, {}).get(path, [])
+                for i, case in enumerate(cases):
+                    result = results[i] if i < len(results) else {"passed": False,
+                                                                  "message": "❌ Test case failed\nNot run."}
+                    test_file.test_case_results.append(TestCaseResult(case, result["message"], result["passed"]))
+            if self.flags:
+                test_file.update_score(0)
+        return files
+
+
+def write_results(root, grading):
+    """Write root/results/results.json in Otter's Gradescope format plus problem and flag entries."""
+    results = GradingResults(list(grading.graded_files().values())).to_gradescope_dict(AutograderConfig({}))
+    if grading.messages():
+        results["tests"].insert(0, {"name": PROBLEMS, "visibility": "visible", "status": "failed",
+                                    "output": "\n".join(grading.messages())})
+    if grading.flags:
+        results["tests"].append({"name": FLAGS, "visibility": "hidden", "status": "failed",
+                                 "output": "\n".join(grading.flags)})
+    (root / "results").mkdir(exist_ok=True)
+    (root / "results" / "results.json").write_text(json.dumps(results, indent=1))

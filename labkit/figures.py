@@ -1,0 +1,39 @@
+"""`make figures`: run each solution notebook and save its tagged plots as PNG files for review.
+
+A code cell of the master tagged `figure:<name>` has the image it shows saved as build/<lab>/figures/<name>.png.
+"""
+import base64
+
+import nbclient
+import nbformat
+
+from labkit import REPO_ROOT
+from labkit.build import build_lab, solution_notebook
+
+TAG = "figure:"
+
+
+def tagged_images(notebook):
+    """{name: PNG bytes} of the first image output of every cell tagged `figure:<name>`."""
+    images = {}
+    for cell in notebook.cells:
+        names = [t[len(TAG):] for t in cell.metadata.get("tags", []) if t.startswith(TAG)]
+        pngs = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if names and pngs:
+            images[names[0]] = base64.b64decode(pngs[0])
+    return images
+
+
+def render_figures(lab, root=REPO_ROOT):
+    """Execute the solution notebook of `lab` in its folder and write its tagged figures; return their paths."""
+    build_lab(lab, root)
+    path = solution_notebook(lab, root)
+    notebook = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    folder = root / "build" / lab / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, png in tagged_images(notebook).items():
+        written.append(folder / f"{name}.png")
+        written[-1].write_bytes(png)
+    return written
