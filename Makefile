@@ -34,7 +34,7 @@ test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then 
 	$(PY) -m labkit build $(LABS)
 	$(PY) -m pytest labkit/tests
 
-bench: data models ## median time of running each solution notebook and of grading it with otter run
+bench: data models ## median time of running each solution notebook and of grading it with its zip
 	$(PY) -m labkit bench $(LABS)
 
 figures: data models ## run the solution notebooks, save their tagged plots in build/<lab>/figures/

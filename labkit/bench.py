@@ -1,4 +1,4 @@
-"""`make bench`: median wall time of running each solution notebook and of grading it with `otter run`."""
+"""`make bench`: median wall time of running each solution notebook and of grading it with its autograder zip."""
 import statistics
 import tempfile
 import time
@@ -9,7 +9,7 @@ import nbformat
 from labkit.build import autograder_zip, build_lab, lab_names, solution_notebook
 from labkit.grading import grade_submission
 
-TARGETS = {"notebook": 15.0, "otter run": 25.0}
+TARGETS = {"notebook": 15.0, "grading": 25.0}
 
 
 def run_notebook(path):
@@ -36,7 +36,7 @@ def bench(labs=None, runs=3):
     """Print the median of `runs` timings per lab and measurement, against its target."""
     for lab in labs or lab_names():
         build_lab(lab)
-        tasks = {"notebook": lambda: run_notebook(solution_notebook(lab)), "otter run": lambda: grade_solution(lab)}
+        tasks = {"notebook": lambda: run_notebook(solution_notebook(lab)), "grading": lambda: grade_solution(lab)}
         for name, task in tasks.items():
             seconds = median_seconds(task, runs)
             verdict = "ok" if seconds <= TARGETS[name] else "SLOW"

@@ -90,7 +90,7 @@ def add_lab_commands(sub):
     check = sub.add_parser("check", help="grade solution and blank notebooks, scan for leaks, check freshness")
     check.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
     check.set_defaults(run=cmd_check)
-    grade = sub.add_parser("grade-one", help="grade one notebook with an autograder zip (otter run)")
+    grade = sub.add_parser("grade-one", help="grade one notebook with an autograder zip (as Gradescope runs it)")
     grade.add_argument("autograder", help="autograder zip, e.g. dist/lab2-6/lab2-6-autograder.zip")
     grade.add_argument("submission", help="notebook (.ipynb) or submission zip")
     grade.add_argument("--outdir", default="build/grade-one", help="where results.json is written")
