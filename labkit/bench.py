@@ -3,19 +3,10 @@ import statistics
 import tempfile
 import time
 
-import nbclient
-import nbformat
-
-from labkit.build import autograder_zip, build_lab, lab_names, solution_notebook
+from labkit.build import autograder_zip, build_lab, execute_notebook, lab_names, solution_notebook
 from labkit.grading import grade_submission
 
 TARGETS = {"notebook": 15.0, "grading": 25.0}
-
-
-def run_notebook(path):
-    """Execute a notebook top to bottom in its own folder (where its data/ is staged)."""
-    notebook = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
 
 
 def grade_solution(lab):
@@ -36,7 +27,7 @@ def bench(labs=None, runs=3):
     """Print the median of `runs` timings per lab and measurement, against its target."""
     for lab in labs or lab_names():
         build_lab(lab)
-        tasks = {"notebook": lambda: run_notebook(solution_notebook(lab)), "grading": lambda: grade_solution(lab)}
+        tasks = {"notebook": lambda: execute_notebook(solution_notebook(lab)), "grading": lambda: grade_solution(lab)}
         for name, task in tasks.items():
             seconds = median_seconds(task, runs)
             verdict = "ok" if seconds <= TARGETS[name] else "SLOW"

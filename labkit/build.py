@@ -144,6 +144,15 @@ def clean_notebook(path):
     nbformat.write(notebook, path)
 
 
+def execute_notebook(path):
+    """Run a notebook top to bottom in its own folder (where its data/ is staged); return it executed."""
+    import nbclient
+
+    notebook = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    return notebook
+
+
 def replace_dir(source, target, ignore=None):
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, ignore=ignore)

@@ -4,11 +4,8 @@ A code cell of the master tagged `figure:<name>` has the image it shows saved as
 """
 import base64
 
-import nbclient
-import nbformat
-
 from labkit import REPO_ROOT
-from labkit.build import build_lab, solution_notebook
+from labkit.build import build_lab, execute_notebook, solution_notebook
 
 TAG = "figure:"
 
@@ -27,9 +24,7 @@ def tagged_images(notebook):
 def render_figures(lab, root=REPO_ROOT):
     """Execute the solution notebook of `lab` in its folder and write its tagged figures; return their paths."""
     build_lab(lab, root)
-    path = solution_notebook(lab, root)
-    notebook = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook = execute_notebook(solution_notebook(lab, root))
     folder = root / "build" / lab / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
