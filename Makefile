@@ -1,40 +1,50 @@
 # Instructor tooling for the autograded attention labs. `make help` lists the targets.
+# On a fresh clone: `make` (creates .venv, builds data, models and every lab), then `make test`.
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+INSTALLED := $(VENV)/.installed
 RAW_MIRROR ?=
 LABS ?=
 LAB ?= lab2-6
 SUBMISSIONS ?=
 WORKERS ?= 2
+JOBS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: help install all data models check test bench figures student-repo grade grade-bench clean
+.PHONY: help install all data models labs check test bench figures student-repo grade grade-bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-install: ## create .venv and install the pinned requirements (CPU-only torch)
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
-	$(PIP) install -c constraints.txt -r requirements.txt -r requirements-dev.txt
+	$(VENV)/bin/pip install -c constraints.txt -r requirements.txt -r requirements-dev.txt
+	touch $@
 
-all: data models ## build every lab: labs/, tests/ and dist/<lab>/<lab>-autograder.zip (LABS=... for some)
+install: ## (re)install .venv with the pinned requirements (CPU-only torch); `make` does it when .venv is missing
+	rm -f $(INSTALLED)
+	$(MAKE) $(INSTALLED)
+
+all: data models ## build every lab: labs/, tests/ and dist/<lab>/<lab>-autograder.zip (LABS="a b" for some)
 	$(PY) -m labkit build $(LABS)
 
-data: ## processed dataset + tokenizer in data/build (RAW_MIRROR=dir to copy raw text instead of downloading)
-	$(PY) -m labkit data $(if $(RAW_MIRROR),--raw-mirror $(RAW_MIRROR))
+data: $(INSTALLED) ## each lab's processed data in data/build/<lab>/ (RAW_MIRROR=dir: raw texts from a folder)
+	$(PY) -m labkit data $(LABS) $(if $(RAW_MIRROR),--raw-mirror $(RAW_MIRROR))
 
-models: ## train the language models into data/build/models (skipped when up to date)
-	$(PY) -m labkit models
+models: data ## train each lab's models into data/build/<lab>/ (skipped when up to date)
+	$(PY) -m labkit models $(LABS)
+
+labs: $(INSTALLED) ## every lab: questions, points, artifacts and whether they are built and fresh
+	$(PY) -m labkit labs $(LABS)
 
 check: data models ## grade solution (100%) and blank (0) notebooks, scan for leaks, fail on stale labs/ tests/
-	$(PY) -m labkit check $(LABS)
+	$(PY) -m labkit check $(LABS) --jobs $(JOBS)
 
 test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then make, then the pytest suite
 	$(PY) -m labkit build $(LABS)
-	$(PY) -m pytest labkit/tests
+	$(PY) -m pytest labkit/tests --durations=10
 
-bench: data models ## median time of running each solution notebook and of grading it with its zip
+bench: data models ## median time of running each solution notebook and of grading it, then each recipe's bench
 	$(PY) -m labkit bench $(LABS)
 
 figures: data models ## run the solution notebooks, save their tagged plots in build/<lab>/figures/
@@ -43,10 +53,10 @@ figures: data models ## run the solution notebooks, save their tagged plots in b
 student-repo: data models ## a lab's public repository for students in dist/student/LAB (LAB=lab2-6)
 	$(PY) -m labkit student-repo $(LAB)
 
-grade: ## grade every notebook/zip in SUBMISSIONS=dir for LAB, WORKERS at a time, into a gradebook CSV
+grade: $(INSTALLED) ## grade every notebook/zip in SUBMISSIONS=dir for LAB, WORKERS at a time, into a gradebook CSV
 	$(PY) -m labkit grade $(LAB) $(SUBMISSIONS) --workers $(WORKERS)
 
-grade-bench: ## submissions per minute when grading copies of LAB's solution with WORKERS workers
+grade-bench: $(INSTALLED) ## submissions per minute when grading copies of LAB's solution with WORKERS workers
 	$(PY) -m labkit grade-bench $(LAB) --workers $(WORKERS)
 
 clean: ## remove build/, dist/ and data/build/ (raw text cache and committed files stay)

@@ -1,8 +1,9 @@
 """`make`: turn each master notebook in solutions/ into a student notebook, public tests and an autograder zip.
 
-For a lab L the master is solutions/L/L.ipynb in Otter Assign format. The build copies it to build/L/stage/
-together with the data files its assignment config lists under `autograder_files` (taken from data/build/)
-and an autograder requirements.txt (requirements.txt pinned to the installed, tested versions), runs
+For a lab L the master is solutions/L/L.ipynb in Otter Assign format. The build refreshes the master's setup
+cell from L's recipe and course.toml (labkit.setup_cell), copies the master to build/L/stage/ together with the
+files of the recipe's lab_files (from data/build/L/, listed as autograder_files data/...) and an autograder
+requirements.txt (requirements.txt and the recipe's extras, pinned to the installed, tested versions), runs
 `otter assign`, and publishes
     labs/L/L.ipynb                      student notebook (no outputs, no solutions)
     tests/L/*.py                        public tests
@@ -20,7 +21,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from labkit import BUILD_DATA_DIR, REPO_ROOT, course, harden, stamps
+from labkit import REPO_ROOT, course, harden, recipes, setup_cell, stamps
+from labkit.pipeline import lab_data_dir
 
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
@@ -50,32 +52,31 @@ def assignment_config(notebook):
     return yaml.safe_load(config_cell(notebook).source) or {}
 
 
-def with_build_defaults(config):
-    """The config with the settings every build relies on: test files, exception tests, Colab's Python."""
+def with_build_defaults(config, lab):
+    """The config with what every build relies on: test files, exception tests, Colab's Python, the lab's data,
+    and no Otter init cell (the master's own cells initialise Otter after the setup cell)."""
     tests = config.get("tests") or {}
     if tests.get("ok_format", True) or not tests.get("files", False):
         raise ValueError("assignment config must set tests: {files: true, ok_format: false}")
-    return {**config, "requirements": "requirements.txt", "python_version": COLAB_PYTHON}
+    own = config.get("autograder_files", [])
+    if any(Path(entry).parts[0] == "data" for entry in own):
+        raise ValueError(f"{lab}: list data files in the recipe's lab_files, not under autograder_files")
+    return {**config, "requirements": "requirements.txt", "python_version": COLAB_PYTHON, "init_cell": False,
+            "autograder_files": own + list(data_sources(lab))}
 
 
-def data_sources(config):
-    """Map each `autograder_files` entry (a path under data/) to its source in data/build/."""
-    sources = {}
-    for entry in config.get("autograder_files", []):
-        relative = Path(entry)
-        if relative.parts[0] != "data":
-            raise ValueError(f"autograder file {entry} must live under data/")
-        sources[entry] = BUILD_DATA_DIR.joinpath(*relative.parts[1:])
-    return sources
+def data_sources(lab):
+    """{'data/<file>': data/build/<lab>/<file>} for every file of the lab's recipe that the lab reads."""
+    return {f"data/{name}": lab_data_dir(lab) / name for name in recipes.load(lab).lab_files}
 
 
 def requirement_name(line):
     return re.split(r"[\s\[<>=!~;]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def read_requirements(path):
-    lines = Path(path).read_text().splitlines() if Path(path).exists() else []
-    return [line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "-"))]
+def read_requirements(text):
+    """The requirement lines of a requirements file's `text` (no comments, no options)."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith(("#", "-"))]
 
 
 def installed_pin(line):
@@ -87,25 +88,40 @@ def installed_pin(line):
         return line
 
 
-def autograder_requirements(requirements):
-    """The students' requirements pinned to the tested versions, torch from the CPU-only index.
+def student_requirements(lab):
+    """requirements.txt followed by the extra requirements of the lab's recipe, as a file's text."""
+    return REQUIREMENTS.read_text() + "".join(f"{line}\n" for line in recipes.load(lab).requirements)
+
+
+def autograder_requirements(lines):
+    """The students' requirement `lines` pinned to the tested versions, torch from the CPU-only index.
 
     otter-grader itself is left out: Otter Generate adds its own pinned otter-grader[grading,plugins].
     """
-    lines = [f"--extra-index-url {TORCH_CPU_INDEX}"]
-    lines += [installed_pin(line) for line in read_requirements(requirements) if requirement_name(line) != "otter-grader"]
-    return "\n".join(lines) + "\n"
+    pinned = [installed_pin(line) for line in lines if requirement_name(line) != "otter-grader"]
+    return "\n".join([f"--extra-index-url {TORCH_CPU_INDEX}", *pinned]) + "\n"
 
 
 def lab_inputs(lab, requirements):
     """Everything a lab's build outputs depend on, given its autograder requirements file."""
-    config = assignment_config(nbformat.read(master_path(lab), as_version=4))
     sources = [p for p in (SOLUTIONS_DIR / lab).iterdir() if p.name not in ("data", ".ipynb_checkpoints")]
-    data = list(data_sources(config).values())
+    data = list(data_sources(lab).values())
     missing = [str(p) for p in data if not p.exists()]
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} missing: run `make data models` first")
-    return sources + data + [requirements, Path(__file__), course.COURSE_FILE] + harden.sources()
+    tooling = [Path(__file__), Path(setup_cell.__file__), course.COURSE_FILE]
+    return sources + data + [requirements] + tooling + harden.sources()
+
+
+def refresh_setup_cell(lab):
+    """Write the setup cell generated from the recipe and course.toml into the master if it differs."""
+    master = nbformat.read(master_path(lab), as_version=4)
+    cell = setup_cell.setup_cell(master)
+    fresh = setup_cell.render(lab, recipes.load(lab), course.lab_settings(lab))
+    if cell.source != fresh:
+        cell.source = fresh
+        nbformat.write(master, master_path(lab))
+        print(f"{lab}: refreshed the setup cell of its master ({master_path(lab).name})")
 
 
 def stage(lab, stage_dir, requirements):
@@ -113,11 +129,10 @@ def stage(lab, stage_dir, requirements):
     shutil.rmtree(stage_dir, ignore_errors=True)
     shutil.copytree(SOLUTIONS_DIR / lab, stage_dir, ignore=shutil.ignore_patterns("data", ".ipynb_checkpoints"))
     master = nbformat.read(master_path(lab), as_version=4)
-    config = with_build_defaults(assignment_config(master))
+    config = with_build_defaults(assignment_config(master), lab)
     config_cell(master).source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
-    course.inject_urls(master, lab)
     nbformat.write(master, stage_dir / f"{lab}.ipynb")
-    for entry, source in data_sources(config).items():
+    for entry, source in data_sources(lab).items():
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         (stage_dir / entry).parent.mkdir(parents=True, exist_ok=True)
         copy(source, stage_dir / entry)
@@ -186,9 +201,10 @@ def outputs(lab, root=REPO_ROOT):
 
 def build_lab(lab, root=REPO_ROOT, force=False):
     """Build one lab into `root`; return False when it was already up to date."""
+    refresh_setup_cell(lab)
     requirements = root / "build" / f"{lab}.requirements.txt"
     requirements.parent.mkdir(parents=True, exist_ok=True)
-    requirements.write_text(autograder_requirements(REQUIREMENTS))
+    requirements.write_text(autograder_requirements(read_requirements(student_requirements(lab))))
     stamp, inputs = root / "build" / f"{lab}.stamp", lab_inputs(lab, requirements)
     if not force and stamps.is_fresh(stamp, inputs, outputs(lab, root)):
         return False

@@ -9,6 +9,8 @@ The lab is rebuilt from its master into build/check/ (incrementally), then per l
 import filecmp
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import nbformat
 
@@ -138,21 +140,29 @@ def check_fresh(lab, root):
 CHECKS = {"solution": check_solution, "blank": check_blank, "leaks": check_leaks, "fresh": check_fresh}
 
 
-def check(labs=None, root=CHECK_ROOT):
-    """Run every check on every lab, print one PASS/FAIL line each; True when all pass."""
-    ok = True
-    for lab in labs or lab_names():
-        ok = report(lab, "build", lambda: (True, "rebuilt" if build_lab(lab, root) else "up to date")) and ok
-        for name, run in CHECKS.items():
-            ok = report(lab, name, lambda: run(lab, root)) and ok
+def check_lab(lab, root):
+    """(passed, report lines) of every check on one lab."""
+    checks = {"build": lambda: (True, "rebuilt" if build_lab(lab, root) else "up to date")}
+    checks.update({name: partial(run, lab, root) for name, run in CHECKS.items()})
+    results = [(name, *run_check(run)) for name, run in checks.items()]
+    lines = [f"{'PASS' if passed else 'FAIL'}  {lab:<24} {name:<9} {reason}" for name, passed, reason in results]
+    return all(passed for _, passed, _ in results), lines
+
+
+def check(labs=None, root=CHECK_ROOT, jobs=1):
+    """Run every check on every lab, `jobs` labs at a time; print one PASS/FAIL line each; True when all pass."""
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = pool.map(lambda lab: check_lab(lab, root), labs or lab_names())
+        ok = True
+        for passed, lines in outcomes:
+            print("\n".join(lines), flush=True)
+            ok = ok and passed
     return ok
 
 
-def report(lab, name, run):
-    """Run one check, print its PASS/FAIL line and return whether it passed; a crash is a failure."""
+def run_check(run):
+    """(passed, reason) of one check; a crash is a failure."""
     try:
-        passed, reason = run()
+        return run()
     except Exception as err:
-        passed, reason = False, f"{type(err).__name__}: {str(err)[-800:]}"
-    print(f"{'PASS' if passed else 'FAIL'}  {lab:<12} {name:<9} {reason}", flush=True)
-    return passed
+        return False, f"{type(err).__name__}: {str(err)[-800:]}"

@@ -2,17 +2,29 @@
 import argparse
 import sys
 
+LABS_HELP = "lab names (default: every lab under solutions/)"
+
 
 def cmd_data(args):
-    from labkit.prepare import prepare_data
+    from labkit.build import lab_names
+    from labkit.pipeline import make_data
 
-    prepare_data(mirror=args.raw_mirror, force=args.force)
+    for lab in args.labs or lab_names():
+        make_data(lab, mirror=args.raw_mirror, force=args.force)
 
 
 def cmd_models(args):
-    from labkit.train import make_models
+    from labkit.build import lab_names
+    from labkit.pipeline import make_models
 
-    make_models(force=args.force)
+    for lab in args.labs or lab_names():
+        make_models(lab, force=args.force)
+
+
+def cmd_labs(args):
+    from labkit.labs import print_labs
+
+    print_labs(args.labs)
 
 
 def cmd_build(args):
@@ -24,7 +36,7 @@ def cmd_build(args):
 def cmd_check(args):
     from labkit.check import check
 
-    return 0 if check(args.labs) else 1
+    return 0 if check(args.labs, jobs=args.jobs) else 1
 
 
 def cmd_grade_one(args):
@@ -84,11 +96,12 @@ def add_grade_commands(sub):
 def add_lab_commands(sub):
     """Subcommands that build, check, grade and time the labs (labkit.build, .check, .grading, .bench)."""
     build = sub.add_parser("build", help="master notebooks -> labs/, tests/, dist/ (skips labs up to date)")
-    build.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
+    build.add_argument("labs", nargs="*", help=LABS_HELP)
     build.add_argument("--force", action="store_true", help="rebuild even when up to date")
     build.set_defaults(run=cmd_build)
     check = sub.add_parser("check", help="grade solution and blank notebooks, scan for leaks, check freshness")
-    check.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
+    check.add_argument("labs", nargs="*", help=LABS_HELP)
+    check.add_argument("--jobs", type=int, default=1, help="labs checked in parallel")
     check.set_defaults(run=cmd_check)
     grade = sub.add_parser("grade-one", help="grade one notebook with an autograder zip (as Gradescope runs it)")
     grade.add_argument("autograder", help="autograder zip, e.g. dist/lab2-6/lab2-6-autograder.zip")
@@ -96,11 +109,11 @@ def add_lab_commands(sub):
     grade.add_argument("--outdir", default="build/grade-one", help="where results.json is written")
     grade.set_defaults(run=cmd_grade_one)
     bench = sub.add_parser("bench", help="median time to run each solution notebook and to grade it")
-    bench.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
+    bench.add_argument("labs", nargs="*", help=LABS_HELP)
     bench.add_argument("--runs", type=int, default=3, help="runs per measurement")
     bench.set_defaults(run=cmd_bench)
     figures = sub.add_parser("figures", help="run each solution notebook, save its tagged plots in build/<lab>/figures")
-    figures.add_argument("labs", nargs="*", help="lab names (default: every lab under solutions/)")
+    figures.add_argument("labs", nargs="*", help=LABS_HELP)
     figures.set_defaults(run=cmd_figures)
     student = sub.add_parser("student-repo", help="a lab's public repository in dist/student/<lab> (leak-scanned)")
     student.add_argument("lab", help="lab name, e.g. lab2-6")
@@ -110,13 +123,18 @@ def add_lab_commands(sub):
 def parser():
     p = argparse.ArgumentParser(prog="python -m labkit", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    data = sub.add_parser("data", help="raw text -> processed dataset and tokenizer (data/build)")
+    data = sub.add_parser("data", help="each lab recipe's data stage: raw texts -> data/build/<lab>/")
+    data.add_argument("labs", nargs="*", help=LABS_HELP)
     data.add_argument("--raw-mirror", default=None, help="folder holding the raw texts (no download)")
     data.add_argument("--force", action="store_true", help="rebuild even when up to date")
     data.set_defaults(run=cmd_data)
-    models = sub.add_parser("models", help="train the four language models and print their evaluation")
+    models = sub.add_parser("models", help="each lab recipe's model stage: train models, print their reports")
+    models.add_argument("labs", nargs="*", help=LABS_HELP)
     models.add_argument("--force", action="store_true", help="retrain even when up to date")
     models.set_defaults(run=cmd_models)
+    labs = sub.add_parser("labs", help="every lab: questions, points, artifacts and whether they are fresh")
+    labs.add_argument("labs", nargs="*", help=LABS_HELP)
+    labs.set_defaults(run=cmd_labs)
     add_lab_commands(sub)
     add_grade_commands(sub)
     return p

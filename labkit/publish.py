@@ -6,10 +6,8 @@ dist/student/<lab>/ receives the student notebook, the public tests, requirement
 """
 import shutil
 
-import nbformat
-
 from labkit import REPO_ROOT, course
-from labkit.build import assignment_config, build_lab, data_sources, master_path
+from labkit.build import build_lab, data_sources, master_path, student_requirements
 from labkit.check import find_leaks, published_lines
 
 AUTOGRADER_NAMES = {"otter_config.json", "run_autograder", "run_otter.py", "setup.sh", "environment.yml"}
@@ -46,9 +44,8 @@ tests, so passing the public ones does not guarantee full marks.
 
 
 def copy_data(lab, target):
-    """Copy the data files the lab's autograder uses (data/build/...) into target/data/."""
-    config = assignment_config(nbformat.read(master_path(lab), as_version=4))
-    for entry, source in data_sources(config).items():
+    """Copy the data files the lab reads (data/build/<lab>/...) into target/data/."""
+    for entry, source in data_sources(lab).items():
         (target / entry).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / entry)
 
@@ -69,7 +66,7 @@ def export_student_repo(lab, target=None, root=REPO_ROOT):
     target.mkdir(parents=True)
     shutil.copy2(root / "labs" / lab / f"{lab}.ipynb", target / f"{lab}.ipynb")
     shutil.copytree(root / "tests" / lab, target / "tests")
-    shutil.copy2(REPO_ROOT / "requirements.txt", target / "requirements.txt")
+    (target / "requirements.txt").write_text(student_requirements(lab))
     (target / "README.md").write_text(readme(lab, settings))
     if settings["ship_data"]:
         copy_data(lab, target)

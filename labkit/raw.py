@@ -1,4 +1,5 @@
-"""Raw public-domain texts: download from the public source or copy from a mirror folder, then verify."""
+"""The registry of raw public-domain texts: download each from its public source or copy it from a mirror folder,
+verify its sha256 and cache it in data/raw/ (never committed)."""
 import hashlib
 import os
 import shutil
@@ -24,6 +25,12 @@ FEDERALIST = RawText(
     url="https://www.gutenberg.org/cache/epub/1404/pg1404.txt",
     sha256="eb8afad38dc12e830c5d80402121f582732614ee286df4f75198ee5c92a44781",
 )
+TINY_SHAKESPEARE = RawText(
+    filename="tinyshakespeare.txt",
+    url="https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+    sha256="86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+)
+REGISTRY = {text.filename: text for text in (FEDERALIST, TINY_SHAKESPEARE)}
 
 
 class RawTextUnavailable(RuntimeError):

@@ -63,7 +63,8 @@ def kill_leftovers():
 def run_worker(root, config, sources):
     """Run worker.py; return None when it wrote results, else the reason it did not."""
     started = time.monotonic()
-    worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE,
+    env = dict(os.environ, LABKIT_GRADING="1")  # labs shorten students' training runs when this is set
+    worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE, env=env,
                               text=True, preexec_fn=limits(config["memory_mb"]), start_new_session=True)
     try:
         worker.communicate(json.dumps(sources), timeout=config["total_timeout"])

@@ -6,16 +6,16 @@ from importlib import metadata
 import nbformat
 import pytest
 
-from labkit import build, check
+from labkit import build, check, recipes
 from labkit.grading import grade_submission
 
 SOLUTION_LINE = "doubled_value = x * 2"
 HIDDEN_LINE = "assert double(numbers[0]) == 2 * numbers[0] and double(-7) == -14"
 
 TOY_CELLS = [
-    ("raw", "# ASSIGNMENT CONFIG\nname: toy\nexport_cell: false\nautograder_files:\n  - data/numbers.json\n"
-            "tests:\n  files: true\n  ok_format: false"),
-    ("code", "import json\nnumbers = json.load(open('data/numbers.json'))"),
+    ("raw", "# ASSIGNMENT CONFIG\nname: toy\nexport_cell: false\ntests:\n  files: true\n  ok_format: false"),
+    ("code", "# Setup. Please leave this cell as it is."),
+    ("code", "import json\nnumbers = json.load(open(DATA_DIR / 'numbers.json'))"),
     ("raw", "# BEGIN QUESTION\nname: q1\npoints: 2"),
     ("markdown", "Write `double(x)`."),
     ("raw", "# BEGIN SOLUTION"),
@@ -51,12 +51,13 @@ def toy_repo(tmp_path_factory):
     """A throwaway instructor repo holding only the toy lab, with the build pointed at it."""
     repo = tmp_path_factory.mktemp("repo")
     write_toy_master(repo / "solutions" / "toy" / "toy.ipynb")
-    (repo / "data" / "build").mkdir(parents=True)
-    (repo / "data" / "build" / "numbers.json").write_text("[1, 2, 3]\n")
+    (repo / "data" / "build" / "toy").mkdir(parents=True)
+    (repo / "data" / "build" / "toy" / "numbers.json").write_text("[1, 2, 3]\n")
     (repo / "requirements.txt").write_text("otter-grader\ntorch\nnumpy\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build, "SOLUTIONS_DIR", repo / "solutions")
-        patch.setattr(build, "BUILD_DATA_DIR", repo / "data" / "build")
+        patch.setattr(build, "lab_data_dir", lambda lab: repo / "data" / "build" / lab)
+        patch.setattr(recipes, "load", lambda lab: recipes.Recipe(lab_files=("numbers.json",)))
         patch.setattr(build, "REQUIREMENTS", repo / "requirements.txt")
         patch.setattr(check, "REPO_ROOT", repo)
         assert build.build_lab("toy", repo) is True
@@ -65,7 +66,7 @@ def toy_repo(tmp_path_factory):
 
 def test_autograder_requirements_pin_tested_versions_and_cpu_torch(tmp_path):
     (tmp_path / "req.txt").write_text("# comment\notter-grader\ntorch>=2\nmatplotlib>=3\nno-such-package>=1\n")
-    lines = build.autograder_requirements(tmp_path / "req.txt").splitlines()
+    lines = build.autograder_requirements(build.read_requirements((tmp_path / "req.txt").read_text())).splitlines()
     torch_version = metadata.version("torch").split("+")[0]
     assert lines == [f"--extra-index-url {build.TORCH_CPU_INDEX}", f"torch=={torch_version}",
                      f"matplotlib=={metadata.version('matplotlib')}", "no-such-package>=1"]
@@ -87,7 +88,7 @@ def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
 
 def test_build_is_incremental(toy_repo):
     assert build.build_lab("toy", toy_repo) is False
-    (toy_repo / "data" / "build" / "numbers.json").write_text("[1, 2, 3] \n")
+    (toy_repo / "data" / "build" / "toy" / "numbers.json").write_text("[1, 2, 3] \n")
     assert build.build_lab("toy", toy_repo) is True
     assert build.build_lab("toy", toy_repo) is False
 

@@ -13,8 +13,8 @@ import nbclient
 import nbformat
 import pytest
 
-from labkit import course, publish
-from labkit.build import assignment_config, master_path, solution_notebook
+from labkit import course, publish, setup_cell
+from labkit.build import data_sources, master_path, solution_notebook, student_requirements
 from labkit.check import master_secrets
 
 LAB = "lab2-6"
@@ -28,17 +28,17 @@ def student_repo(tmp_path_factory):
 
 def data_entries():
     """The lab's data files as paths under data/, e.g. data/models/attnlm_lm_h.pt."""
-    return assignment_config(nbformat.read(master_path(LAB), as_version=4))["autograder_files"]
+    return list(data_sources(LAB))
 
 
 def test_student_repo_holds_notebook_public_tests_requirements_readme_and_data(student_repo):
     settings = course.lab_settings(LAB)
     public_tests = sorted(p.name for p in (publish.REPO_ROOT / "tests" / LAB).glob("*.py"))
     assert sorted(p.name for p in (student_repo / "tests").iterdir()) == public_tests
-    assert (student_repo / "requirements.txt").read_text() == (publish.REPO_ROOT / "requirements.txt").read_text()
+    assert (student_repo / "requirements.txt").read_text() == student_requirements(LAB)
     assert settings["colab_url"] in (student_repo / "README.md").read_text()
     assert all((student_repo / entry).is_file() for entry in data_entries()) == settings["ship_data"]
-    setup = course.setup_cell(nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)).source
+    setup = setup_cell.setup_cell(nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)).source
     assert f'"{settings["student_repo"]}"' in setup and f'"{settings["data_url"]}"' in setup
     assert publish.scan(LAB, student_repo) == []
 
@@ -119,7 +119,7 @@ def test_setup_cell_fetches_the_lab_once_and_grader_check_passes(student_repo, t
     workdir.mkdir()
     env = offline_env(LAB_REPOSITORY=origin.as_uri(), LAB_DATA_URL=f"http://127.0.0.1:{server.server_port}/",
                       LAB_INSTALL="1", PIP_NO_INDEX="1")  # pip finds everything installed, offline
-    setup = course.setup_cell(nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)).source
+    setup = setup_cell.setup_cell(nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)).source
     try:
         output = run_setup(setup, workdir, env)
     finally:

@@ -1,4 +1,4 @@
-"""The Federalist data pipeline: raw text, parsing, authorship, splits, tokenizer."""
+"""Lab 2-6 recipe, data stage: raw text, parsing, authorship, splits, tokenizer."""
 import os
 import subprocess
 import sys
@@ -6,10 +6,11 @@ import sys
 import pytest
 
 from labkit import REPO_ROOT
-from labkit.federalist import ParseError, authorship, byline_disagreements, load_facts, parse_papers, split_numbers
-from labkit.prepare import build_dataset
 from labkit.raw import FEDERALIST, RawText, RawTextUnavailable, fetch
-from labkit.tokenizer import PAD, UNK, encode, load_hf_tokenizer, train_tokenizer, words
+from labkit.recipes.lab2_6.federalist import (ParseError, authorship, byline_disagreements, load_facts, parse_papers,
+                                              split_numbers)
+from labkit.recipes.lab2_6.prepare import build_dataset
+from labkit.recipes.lab2_6.tokenizer import PAD, UNK, encode, load_hf_tokenizer, train_tokenizer, words
 
 MIRROR = os.environ.get("RAW_MIRROR", str(REPO_ROOT.parent / "shared" / "data" / "raw"))
 
@@ -112,7 +113,7 @@ def test_fetch_verifies_checksum_and_explains_missing_text(tmp_path):
 
 def test_cli_reports_missing_raw_text_without_a_traceback(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "labkit", "data", "--raw-mirror", str(tmp_path), "--force"],
+        [sys.executable, "-m", "labkit", "data", "lab2-6", "--raw-mirror", str(tmp_path), "--force"],
         cwd=REPO_ROOT, capture_output=True, text=True,
         env={**os.environ, "LABKIT_RAW_CACHE": str(tmp_path / "cache")},
     )

@@ -6,8 +6,6 @@ from collections import Counter
 import torch
 import torch.nn.functional as F
 
-from labkit import REPORTS_DIR
-
 EVAL_TOKENS = 200  # the lab scores the first 200 tokens of each document
 
 
@@ -59,12 +57,12 @@ def format_table(rows):
     return "\n".join(lines)
 
 
-def write_report(rows):
+def write_report(rows, reports):
     summary = {arch: own_author_wins(rows, arch) for arch in ("uniform", "attention")}
-    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    (REPORTS_DIR / "evaluation.json").write_text(json.dumps({"rows": rows, "own_author_wins": summary}, indent=2))
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "evaluation.json").write_text(json.dumps({"rows": rows, "own_author_wins": summary}, indent=2))
     text = format_table(rows) + "\n" + "\n".join(
         f"{arch} LM: own-author model better on {w} of {n} validation papers" for arch, (w, n) in summary.items()
     )
-    (REPORTS_DIR / "evaluation.txt").write_text(text + "\n")
+    (reports / "evaluation.txt").write_text(text + "\n")
     return text

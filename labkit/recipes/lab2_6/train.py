@@ -1,4 +1,4 @@
-"""`make models`: train the four reference language models (uniform / attention x Hamilton / Madison)."""
+"""Model stage of Lab 2-6: train the four reference language models (uniform / attention x Hamilton / Madison)."""
 import copy
 import json
 import math
@@ -8,7 +8,10 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from labkit import MODELS_DIR, REPORTS_DIR
+from .evaluate import UnigramLM, perplexity_table, write_report
+from .models import ARCHITECTURES, model_filename
+from .prepare import DATASET_FILE, TOKENIZER_FILE
+from .tokenizer import PAD, encode, load_vocab
 
 SEQ_LEN = 200  # tokens per training window, the length the lab evaluates on
 BATCH_SIZE = 32
@@ -16,6 +19,8 @@ SEED = 1234
 # Stage 1 trains a shared base on every training paper; stage 2 fine-tunes a copy on one author's papers.
 BASE = dict(learning_rate=1e-2, max_epochs=4, patience=1)
 FINE_TUNE = dict(learning_rate=1e-3, max_epochs=2, patience=1)
+MODEL_DIR, REPORT_DIR = "models", "reports"
+MODEL_FILES = tuple(f"{MODEL_DIR}/{model_filename(a, au)}" for a in ARCHITECTURES for au in ("Hamilton", "Madison"))
 
 
 def windows(token_ids, pad_id, seq_len=SEQ_LEN):
@@ -111,9 +116,9 @@ def plot_curves(histories, path):
     plt.close(fig)
 
 
-def save_report(histories, seconds):
-    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    plot_curves(histories, REPORTS_DIR / "training_curves.png")
+def save_report(histories, seconds, reports):
+    reports.mkdir(parents=True, exist_ok=True)
+    plot_curves(histories, reports / "training_curves.png")
     report = {
         name: {
             "epochs": len(history),
@@ -123,12 +128,12 @@ def save_report(histories, seconds):
         }
         for name, history in histories.items()
     }
-    (REPORTS_DIR / "training.json").write_text(json.dumps(report, indent=2))
+    (reports / "training.json").write_text(json.dumps(report, indent=2))
 
 
-def save_model(model, filename):
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict(), MODELS_DIR / filename)
+def save_model(model, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), path)
 
 
 def timed(fn, *args, **kwargs):
@@ -137,25 +142,11 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-def make_models(force=False):
-    """Train the four models unless they are up to date with the dataset and code; print the evaluation."""
-    from labkit import REPO_ROOT, stamps
-    from labkit.evaluate import UnigramLM, perplexity_table, write_report
-    from labkit.models import ARCHITECTURES, model_filename
-    from labkit.prepare import DATASET_PATH, TOKENIZER_PATH
-    from labkit.tokenizer import PAD, encode, load_vocab
-
-    if not DATASET_PATH.exists():
-        raise FileNotFoundError(f"{DATASET_PATH} is missing: run `make data` first")
-    inputs = [DATASET_PATH, TOKENIZER_PATH] + [REPO_ROOT / "labkit" / f"{m}.py" for m in ("models", "train")]
-    outputs = [MODELS_DIR / model_filename(a, au) for a in ARCHITECTURES for au in ("Hamilton", "Madison")]
-    stamp = MODELS_DIR / ".models.stamp"
-    if not force and stamps.is_fresh(stamp, inputs, outputs):
-        print(f"models: up to date ({MODELS_DIR.relative_to(REPO_ROOT)})")
-        return
+def train(out):
+    """Train the four models on the dataset in `out`, save them in out/models/, print and save the evaluation."""
     started = time.perf_counter()
-    vocab = load_vocab(TOKENIZER_PATH)
-    dataset = json.loads(DATASET_PATH.read_text())
+    vocab = load_vocab(out / TOKENIZER_FILE)
+    dataset = json.loads((out / DATASET_FILE).read_text())
     for docs in dataset.values():
         for doc in docs:
             doc["ids"] = encode(doc["tokens"], vocab)
@@ -181,15 +172,14 @@ def make_models(force=False):
             )
             for h in histories[name]:
                 h["epoch"] += len(histories[f"{names[arch]} base"])  # fine-tuning continues the base
-            save_model(model, model_filename(arch, author))
+            save_model(model, out / MODEL_DIR / model_filename(arch, author))
             trained[name] = model
-    save_report(histories, seconds)
+    save_report(histories, seconds, out / REPORT_DIR)
     unigrams = {
         f"unigram {author}": UnigramLM([i for ids in ids_of("train", author) for i in ids], len(vocab))
         for author in ("Hamilton", "Madison")
     }
-    print(write_report(perplexity_table(trained, unigrams, dataset["validation"], pad_id)))
+    print(write_report(perplexity_table(trained, unigrams, dataset["validation"], pad_id), out / REPORT_DIR))
     for name, s in seconds.items():
         print(f"models: {name}: {s:.1f} s, {len(histories[name])} epochs")
     print(f"models: total wall time {time.perf_counter() - started:.1f} s (target <= 300 s on 2 cores)")
-    stamps.write_stamp(stamp, inputs)

@@ -1,0 +1,100 @@
+"""The setup cell every student notebook starts with, generated from the lab's recipe and course.toml.
+
+It finds the lab's files next to the notebook (a clone of the lab's repository), in the instructor repository
+(solutions/<lab>/ or labs/<lab>/ next to data/build/<lab>/), or downloads what is missing once (Colab), and
+defines DATA_DIR, TESTS_DIR and IN_COLAB for the rest of the notebook.
+"""
+import json
+from string import Template
+
+MARKER = "# Setup. Please leave this cell as it is."
+
+TEMPLATE = Template('''# Setup. Please leave this cell as it is.
+# Next to the lab's files (data/ and tests/), or inside a clone of the course repository, this cell only finds
+# them. A lone copy of the notebook, as on Colab, downloads what is missing once; running it again is instant.
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+# Where the lab's public files are published (set by the course build; environment variables override them).
+LAB_REPOSITORY = os.environ.get("LAB_REPOSITORY", "$repository")  # tests/, requirements.txt
+DATA_URL = os.environ.get("LAB_DATA_URL", "$data_url")
+DATA_FILES = $data_files
+OPTIONAL_FILES = $optional_files  # figures: the lab works without them
+IN_COLAB = "google.colab" in sys.modules
+
+def first_existing(*candidates):
+    """The first of the candidate paths that exists, or None."""
+    return next((pathlib.Path(c) for c in candidates if pathlib.Path(c).exists()), None)
+
+def download(url, path):
+    """Downloads url to path; an interrupted download leaves no file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    urllib.request.urlretrieve(url, partial)
+    partial.replace(path)
+
+def fetch_public_files():
+    """Clones the lab's public repository and keeps its tests/ and requirements.txt."""
+    checkout = pathlib.Path(".$lab-repository")
+    shutil.rmtree(checkout, ignore_errors=True)
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", LAB_REPOSITORY, str(checkout)], check=True,
+                   env=dict(os.environ, GIT_TERMINAL_PROMPT="0"))
+    for name in ["tests", "requirements.txt"]:
+        if (checkout / name).exists() and not pathlib.Path(name).exists():
+            (checkout / name).rename(name)
+    shutil.rmtree(checkout)
+
+instructor_data = pathlib.Path("../../data/build/$lab")
+DATA_DIR = instructor_data if instructor_data.is_dir() and not pathlib.Path("data").exists() else pathlib.Path("data")
+missing = [name for name in DATA_FILES if not (DATA_DIR / name).exists()]
+if missing:
+    print(f"Downloading {len(missing)} data and model files ...")
+    for name in missing:
+        try:
+            download(DATA_URL + name, DATA_DIR / name)
+        except OSError as error:
+            if name not in OPTIONAL_FILES:
+                raise
+            print(f"  (skipped {name}: {error})")
+TESTS_DIR = first_existing("tests", "../../tests/$lab")
+if TESTS_DIR is None and (missing or IN_COLAB):
+    print("Fetching the public tests and requirements ...")
+    fetch_public_files()
+TESTS_DIR = TESTS_DIR or pathlib.Path("tests")
+installed = pathlib.Path(".$lab-installed")
+if (IN_COLAB or os.environ.get("LAB_INSTALL")) and pathlib.Path("requirements.txt").exists() and not installed.exists():
+    print("Installing the required packages ...")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r", "requirements.txt"], check=True)
+    installed.touch()
+print(f"tests: {TESTS_DIR}   data: {DATA_DIR}")''')
+
+
+def file_list(names, indent, width=110):
+    """A Python list literal of `names`, wrapped to `width` columns with continuation lines at `indent`."""
+    lines, line = [], []
+    for item in (json.dumps(str(name)) for name in names):
+        if line and indent + len(", ".join(line + [item])) + 2 > width:
+            lines.append(", ".join(line))
+            line = []
+        line.append(item)
+    lines.append(", ".join(line))
+    return "[" + (",\n" + " " * indent).join(lines) + "]"
+
+
+def render(lab, recipe, urls):
+    """The setup cell of `lab`: the recipe's lab_files, the course's URLs for this lab."""
+    return TEMPLATE.substitute(lab=lab, repository=urls["student_repo"], data_url=urls["data_url"],
+                               data_files=file_list(recipe.lab_files, indent=len("DATA_FILES = [")),
+                               optional_files=file_list(recipe.optional_files, indent=len("OPTIONAL_FILES = [")))
+
+
+def setup_cell(notebook):
+    """The notebook's setup cell: its first code cell, which must start with MARKER."""
+    cell = next((c for c in notebook.cells if c.cell_type == "code"), None)
+    if cell is None or not cell.source.startswith(MARKER):
+        raise ValueError(f"the first code cell of the master must start with {MARKER!r}")
+    return cell
