@@ -11,7 +11,7 @@ WORKERS ?= 2
 JOBS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: help install all data models labs check test bench figures student-repo grade grade-bench clean
+.PHONY: help install all data models labs check test bench figures student-repo grade answers grade-bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,8 +53,11 @@ figures: data models ## run the solution notebooks, save their tagged plots in b
 student-repo: data models ## a lab's public repository for students in dist/student/LAB (LAB=lab2-6)
 	$(PY) -m labkit student-repo $(LAB)
 
-grade: $(INSTALLED) ## grade every notebook/zip in SUBMISSIONS=dir for LAB, WORKERS at a time, into a gradebook CSV
+grade: $(INSTALLED) ## grade every notebook/zip in SUBMISSIONS=dir for LAB into a gradebook CSV and report.html
 	$(PY) -m labkit grade $(LAB) $(SUBMISSIONS) --workers $(WORKERS)
+
+answers: $(INSTALLED) ## written answers of SUBMISSIONS=dir, one HTML page per question + a scores CSV (ANONYMISE=1)
+	$(PY) -m labkit answers $(LAB) $(SUBMISSIONS) $(if $(ANONYMISE),--anonymise)
 
 grade-bench: $(INSTALLED) ## submissions per minute when grading copies of LAB's solution with WORKERS workers
 	$(PY) -m labkit grade-bench $(LAB) --workers $(WORKERS)

@@ -1,8 +1,9 @@
 """`make grade LAB=<lab> SUBMISSIONS=<dir>`: grade every notebook or export zip in a folder, without Docker.
 
 Each submission is graded by the lab's autograder zip in a Gradescope-shaped folder (labkit.grading), a few
-at a time. Results go to <out>/<submission>/results.json (already graded submissions are skipped on a rerun)
-and one row per submission to <out>/gradebook.csv.
+at a time. Results go to <out>/<submission>/results.json (already graded submissions are skipped on a rerun),
+one row per submission to <out>/gradebook.csv (with the manual scores of out/answers/manual_scores.csv, when
+filled in) and the class at a glance to <out>/report.html (labkit.report).
 """
 import csv
 import json
@@ -16,6 +17,7 @@ from tqdm import tqdm
 
 from labkit.build import autograder_zip, solution_notebook
 from labkit.grading import GradingError, grade_submission, question_scores
+from labkit.report import manual_scores, write_answers, write_report
 
 SUFFIXES = (".ipynb", ".zip")
 
@@ -26,14 +28,19 @@ def submissions(folder):
 
 def grade_one(zip_path, submission, out):
     """Grade `submission` into out/<name>/ unless already done; return its gradebook row."""
-    results = out / submission.name / "results.json"
+    results, timing = out / submission.name / "results.json", out / submission.name / "timing.json"
     error = None
     if not results.exists():
+        started = time.perf_counter()
         try:
             grade_submission(zip_path, submission, results.parent)
         except GradingError as err:
             error = str(err)[-500:]
-    return row(submission.name, json.loads(results.read_text()) if results.exists() else None, error)
+        timing.parent.mkdir(parents=True, exist_ok=True)
+        timing.write_text(json.dumps({"seconds": round(time.perf_counter() - started, 1)}))
+    seconds = json.loads(timing.read_text())["seconds"] if timing.exists() else None
+    return {**row(submission.name, json.loads(results.read_text()) if results.exists() else None, error),
+            "seconds": seconds}
 
 
 def entry(results, prefix):
@@ -51,10 +58,22 @@ def row(name, results, error):
             "error": error or entry(results, "Autograder")}
 
 
+def with_manual_scores(rows, scores):
+    """Rows with the manual questions' scores added as `<question> (manual)` columns and into the total."""
+    merged = []
+    for row in rows:
+        manual = scores.get(row["submission"], {})
+        extra = {f"{q} (manual)": points for q, points in manual.items()}
+        total = row.get("total", 0) + sum(manual.values()) if "total" in row else row.get("total")
+        merged.append({**row, **extra, **({"total": total} if total is not None else {})})
+    return merged
+
+
 def write_gradebook(rows, path):
-    questions = sorted({k for r in rows for k in r} - {"submission", "total", "possible", "flags", "problems", "error"})
+    fixed = ["total", "possible", "flags", "problems", "error", "seconds"]
+    questions = sorted({k for r in rows for k in r} - {"submission", *fixed})
     with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, ["submission", *questions, "total", "possible", "flags", "problems", "error"])
+        writer = csv.DictWriter(f, ["submission", *questions, *fixed])
         writer.writeheader()
         writer.writerows(rows)
 
@@ -66,8 +85,16 @@ def grade_folder(lab, folder, out=None, workers=2):
     zip_path, todo = autograder_zip(lab), submissions(folder)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         rows = list(tqdm(pool.map(lambda s: grade_one(zip_path, s, out), todo), total=len(todo), unit="submission"))
-    write_gradebook(rows, out / "gradebook.csv")
+    write_gradebook(with_manual_scores(rows, manual_scores(out)), out / "gradebook.csv")
+    print(f"report: {write_report(lab, out, rows)}")
     return out / "gradebook.csv"
+
+
+def answers(lab, folder, out=None, anonymise=False):
+    """Grade the folder (graded submissions are skipped), then write its answer pages; return their folder."""
+    out = Path(out or Path(folder) / "graded")
+    grade_folder(lab, folder, out)
+    return write_answers(lab, out, anonymise)
 
 
 def benchmark(lab, count=6, workers=2):

@@ -29,6 +29,8 @@ REQUIREMENTS = REPO_ROOT / "requirements.txt"
 COLAB_PYTHON = course.settings()["python_version"]
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 CONFIG_MARKER = "# ASSIGNMENT CONFIG"
+QUESTION = re.compile(r"^#\s*BEGIN\s+QUESTION\s*$", re.IGNORECASE | re.MULTILINE)
+TEST_POINTS = re.compile(r"BEGIN TEST CONFIG.*?^points:\s*([\d.]+)", re.DOTALL | re.MULTILINE)
 
 
 def lab_names():
@@ -50,6 +52,29 @@ def config_cell(notebook):
 
 def assignment_config(notebook):
     return yaml.safe_load(config_cell(notebook).source) or {}
+
+
+def points_of(value):
+    return sum(value) if isinstance(value, list) else float(value or 0)
+
+
+def questions(notebook):
+    """[(name, points, manual)] of the questions of a master notebook, in order.
+
+    A question's points are its config's `points`, else the sum of its test cases' `points` (TEST CONFIG
+    blocks), else 1 (Otter's default).
+    """
+    found = []
+    for cell in notebook.cells:
+        source = cell.source.strip()
+        if cell.cell_type == "raw" and QUESTION.match(source):
+            config = yaml.safe_load(QUESTION.sub("", source, count=1)) or {}
+            found.append({"name": config["name"], "points": config.get("points"), "tests": 0.0,
+                          "manual": bool(config.get("manual"))})
+        elif found and cell.cell_type == "code" and (match := TEST_POINTS.search(source)):
+            found[-1]["tests"] += float(match.group(1))
+    return [(q["name"], points_of(q["points"]) if q["points"] is not None else q["tests"] or 1.0, q["manual"])
+            for q in found]
 
 
 def with_build_defaults(config, lab):
@@ -182,7 +207,8 @@ def publish(lab, result_dir, root):
     (zip_path,) = (result_dir / "autograder").glob(f"{lab}-autograder_*.zip")
     (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, autograder_zip(lab, root))
-    harden.install(autograder_zip(lab, root), lab)
+    manual = [name for name, _, is_manual in questions(nbformat.read(master_path(lab), as_version=4)) if is_manual]
+    harden.install(autograder_zip(lab, root), lab, manual_questions=manual)
 
 
 def autograder_zip(lab, root=REPO_ROOT):

@@ -72,6 +72,12 @@ def cmd_grade(args):
     print(f"gradebook: {grade_folder(args.lab, args.submissions, args.out, args.workers)}")
 
 
+def cmd_answers(args):
+    from labkit.batch import answers
+
+    print(f"answers: {answers(args.lab, args.submissions, args.out, args.anonymise) / 'index.html'}")
+
+
 def cmd_grade_bench(args):
     from labkit.batch import benchmark
 
@@ -86,6 +92,13 @@ def add_grade_commands(sub):
     grade.add_argument("--out", default=None, help="results folder (default: <submissions>/graded)")
     grade.add_argument("--workers", type=int, default=2, help="submissions graded in parallel")
     grade.set_defaults(run=cmd_grade)
+    answers = sub.add_parser("answers", help="grade a folder, then one HTML page per written question and a "
+                                             "CSV to fill in their scores (<out>/answers/)")
+    answers.add_argument("lab", help="lab name, e.g. lab2-6")
+    answers.add_argument("submissions", help="folder of submissions (.ipynb or grader.export zips)")
+    answers.add_argument("--out", default=None, help="results folder (default: <submissions>/graded)")
+    answers.add_argument("--anonymise", action="store_true", help="label submissions 001, 002, ... (key in a CSV)")
+    answers.set_defaults(run=cmd_answers)
     bench = sub.add_parser("grade-bench", help="submissions per minute when grading copies of the solution")
     bench.add_argument("lab", help="lab name, e.g. lab2-6")
     bench.add_argument("--count", type=int, default=6, help="number of submissions")

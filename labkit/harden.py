@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 AUTOGRADER_DIR = Path(__file__).resolve().parent / "autograder"
-MODULES = ["supervise.py", "worker.py", "results.py", "harness.py"]
+MODULES = ["supervise.py", "worker.py", "results.py", "harness.py", "answers.py"]
 DEFAULTS = {"cell_timeout": 60, "test_timeout": 60, "total_timeout": 900, "memory_mb": 4096, "seed": 42}
 
 

@@ -1,31 +1,15 @@
 """`make labs`: every lab at a glance — its questions and points, its recipe's artifacts and whether they are
 built and fresh, and whether its autograder zip is built."""
-import re
-
 import nbformat
-import yaml
 
 from labkit import pipeline, recipes
-from labkit.build import autograder_zip, lab_names, master_path
+from labkit.build import autograder_zip, lab_names, master_path, questions
 
-QUESTION = re.compile(r"^#\s*BEGIN\s+QUESTION\s*$", re.IGNORECASE | re.MULTILINE)
-
-
-def questions(lab):
-    """[(name, points, manual)] of the lab's master, in order."""
-    found = []
-    for cell in nbformat.read(master_path(lab), as_version=4).cells:
-        if cell.cell_type == "raw" and QUESTION.match(cell.source.strip()):
-            config = yaml.safe_load(QUESTION.sub("", cell.source, count=1)) or {}
-            points = config.get("points", 0)
-            found.append((config["name"], sum(points) if isinstance(points, list) else points,
-                          bool(config.get("manual"))))
-    return found
 
 
 def describe(lab):
     """Lines describing one lab."""
-    qs = questions(lab)
+    qs = questions(nbformat.read(master_path(lab), as_version=4))
     auto = sum(p for _, p, manual in qs if not manual)
     manual = sum(p for _, p, manual in qs if manual)
     lines = [f"{lab}: {len(qs)} questions, {auto:g} autograded + {manual:g} manual points; "

@@ -16,6 +16,7 @@ import otter
 import otter.test_files
 import otter.test_files.exception_test
 import torch
+import torch._dynamo  # noqa: F401  its first import (e.g. by any optimizer's step) rebinds torch.manual_seed
 import torch.nn
 import torch.nn.functional
 import torch.testing
@@ -27,6 +28,7 @@ GUARDED_CLASSES = {"torch.Tensor": torch.Tensor, "torch.TensorBase": torch._C.Te
                    "torch.nn.Module": torch.nn.Module, "ExceptionTestFile": ExceptionTestFile,
                    "test_case": test_case}
 IGNORED = {"_", "__", "___", "input", "getpass"}  # IPython's output history; ipykernel's stdin hooks
+ADDED_BY_LIBRARIES = {"smart_apply"}  # transformers adds torch.nn.Module.smart_apply when it builds a model
 MISSING = object()
 
 
@@ -51,7 +53,7 @@ def restore(saved):
                 changed.append(f"{label}.{key}")
                 setattr(obj, key, value)
         if isinstance(obj, type):
-            for key in current.keys() - attributes.keys():
+            for key in current.keys() - attributes.keys() - ADDED_BY_LIBRARIES:
                 changed.append(f"{label}.{key}")
                 delattr(obj, key)
     return changed

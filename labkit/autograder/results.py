@@ -1,7 +1,8 @@
 """results.json for one submission: per-case outcomes scored against the pristine tests, in Otter's format.
 
 Besides Otter's entries (Public Tests and one per question) it adds "Submission problems" (visible: what
-went wrong, cell by cell) and "Integrity flags" (instructors only); a flagged submission scores 0.
+went wrong, cell by cell), each written answer (shown to students once grades are published) and "Integrity
+flags" (instructors only); a flagged submission scores 0.
 """
 import ast
 import json
@@ -43,7 +44,7 @@ class Grading:
         self.sources = sources
         self.public_sources = {p: only_cases(s, hidden=False) for p, s in sources.items()}
         self.hidden_sources = {p: only_cases(s, hidden=True) for p, s in sources.items()}
-        self.problems, self.flags = [], []
+        self.problems, self.flags, self.answer_entries = [], [], []
         self.reset({})
 
     def reset(self, skipped):
@@ -90,6 +91,7 @@ def write_results(root, grading):
     if grading.messages():
         results["tests"].insert(0, {"name": PROBLEMS, "visibility": "visible", "status": "failed",
                                     "output": "\n".join(grading.messages())})
+    results["tests"] += grading.answer_entries
     if grading.flags:
         results["tests"].append({"name": FLAGS, "visibility": "hidden", "status": "failed",
                                  "output": "\n".join(grading.flags)})

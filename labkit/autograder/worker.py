@@ -17,6 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from answers import manual_answers, results_entries
 from results import Grading, write_results
 from supervise import load_config
 
@@ -146,6 +147,7 @@ def grade(root, config, sources):
     notebook = notebook_path and read_notebook(notebook_path, grading.problems)
     if notebook is None:
         return grading
+    grading.answer_entries = results_entries(manual_answers(notebook.cells, config.get("manual_questions", [])))
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     if not any(c.source.strip() for c in cells):
         grading.problems.append(f"{notebook_path.name} has no code to run.")
