@@ -1,0 +1,121 @@
+"""shakespeare-gpt recipe: the text and its vocabulary, the reference TransformerLM (the same code as the master's
+solution, loadable without pickle) and its training report."""
+import json
+import re
+
+import nbformat
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from labkit import BUILD_DATA_DIR, REPO_ROOT
+from labkit.raw import TINY_SHAKESPEARE, sha256_of
+from labkit.recipes.shakespeare_gpt import data, train
+from labkit.recipes.shakespeare_gpt.model import TransformerLM
+
+LAB = "shakespeare-gpt"
+OUT = BUILD_DATA_DIR / LAB
+MASTER = REPO_ROOT / "solutions" / LAB / f"{LAB}.ipynb"
+
+
+def built(relative):
+    path = OUT / relative
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make data models LABS={LAB}`")
+    return path
+
+
+def test_prepare_writes_text_and_sorted_vocabulary(tmp_path):
+    raw = tmp_path / TINY_SHAKESPEARE.filename
+    raw.write_text("ROMEO:\nAy me!\n" * 10, encoding="utf-8")
+    data.prepare({TINY_SHAKESPEARE.filename: raw}, tmp_path / "out")
+    text, vocab = data.load(tmp_path / "out")
+    assert text == raw.read_text(encoding="utf-8")
+    assert vocab["chars"] == sorted(set(text)) and vocab["train_chars"] == int(0.9 * len(text))
+
+
+def test_built_text_is_the_verified_raw_text_with_65_characters():
+    assert sha256_of(built(data.TEXT_FILE)) == TINY_SHAKESPEARE.sha256
+    text, vocab = data.load(OUT)
+    assert vocab["chars"] == sorted(set(text)) and len(vocab["chars"]) == 65
+    assert vocab["train_chars"] == 1_003_854 and vocab["num_chars"] == 1_115_394
+
+
+def test_batches_are_windows_shifted_by_one():
+    ids = torch.arange(100)
+    x, y = train.get_batch(ids, context_window_size=8, batch_size=5, generator=torch.Generator().manual_seed(0))
+    assert x.shape == y.shape == (5, 8)
+    assert torch.equal(y, x + 1)
+
+
+def test_learning_rate_warms_up_then_decays_to_min_lr():
+    config = train.NANOGPT_CPU
+    rates = [train.learning_rate(config, it) for it in range(config.max_iters + 1)]
+    assert rates[0] == pytest.approx(config.learning_rate / config.warmup_iters)
+    assert max(rates) == pytest.approx(config.learning_rate)
+    assert rates[-1] == pytest.approx(config.min_lr)
+    assert all(a >= b for a, b in zip(rates[config.warmup_iters:], rates[config.warmup_iters + 1:]))
+
+
+def test_nanogpt_configuration_is_the_documented_cpu_run():
+    c = train.NANOGPT_CPU
+    assert (c.n_layers, c.num_heads, c.embed_size, c.context_window_size, c.batch_size) == (4, 4, 128, 64, 12)
+    assert (c.max_iters, c.learning_rate, c.min_lr) == (2000, 1e-3, 1e-4)
+
+
+def reference_model():
+    config = json.loads(built(train.CONFIG_FILE).read_text())
+    model = TransformerLM(**config)
+    model.load_state_dict(torch.load(built(train.MODEL_FILE), weights_only=True))
+    return model.eval(), config
+
+
+def test_reference_model_loads_without_pickle_and_uses_the_lab_names():
+    model, config = reference_model()
+    assert config == {"vocab_size": 65, **train.REFERENCE.model_args()}
+    names = set(model.state_dict())
+    for name in ["token_embedding_table.weight", "position_embedding_table.weight", "blocks.0.ln1.weight",
+                 "blocks.0.atten_heads.heads.0.key.weight", "blocks.0.atten_heads.heads.0.query.weight",
+                 "blocks.0.atten_heads.heads.0.value.weight", "blocks.0.atten_heads.proj.weight",
+                 "blocks.0.feed_forward.net.0.weight", "ln_f.weight", "lm_head.weight"]:
+        assert name in names, f"{name} missing from the reference state dict"
+
+
+def master_namespace():
+    """The master's solution classes (Head ... TransformerLM), executed from its code cells."""
+    namespace = {"torch": torch, "nn": nn, "F": F}
+    for cell in nbformat.read(MASTER, as_version=4).cells:
+        if cell.cell_type == "code" and re.match(r"\s*class (Head|MultiHeadAttention|FeedForward|"
+                                                   r"TransformerBlock|TransformerLM)\(", cell.source):
+            exec(re.sub(r"^\s*# (BEGIN|END) SOLUTION\s*$", "", cell.source, flags=re.M), namespace)
+    return namespace
+
+
+def test_master_transformer_matches_the_recipe_model_on_the_reference_weights():
+    model, config = reference_model()
+    student_class = master_namespace()["TransformerLM"]
+    student = student_class(**config).eval()
+    student.load_state_dict(model.state_dict())
+    ids = torch.randint(65, (2, 40), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.allclose(student(ids)[0], model(ids)[0], atol=1e-5)
+
+
+def test_reference_report_meets_the_loss_target_and_is_complete():
+    report = json.loads(built(train.REPORT_FILE).read_text())
+    for key in ["val_loss", "train_loss", "iterations", "train_seconds", "cpu_seconds", "curve", "target", "sample"]:
+        assert key in report, f"{key} missing from {train.REPORT_FILE}"
+    assert report["val_loss"] <= 1.80, f"the reference model's validation loss is {report['val_loss']}"
+    assert built(train.CURVE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_reference_model_predicts_shakespeare_well():
+    model, config = reference_model()
+    text, vocab = data.load(OUT)
+    _, val_ids = train.encode_splits(text, vocab)
+    T = config["context_window_size"]
+    x, y = val_ids[:4 * T].view(4, T), val_ids[1:4 * T + 1].view(4, T)
+    with torch.no_grad():
+        loss = model(x, y)[1].item()
+    assert loss < 2.0, f"validation loss {loss:.3f} on the first 512 validation characters"

@@ -1,0 +1,82 @@
+"""shakespeare-gpt autograder against alternative correct solutions and classic bugs (see labkit/variants.py).
+
+Every model test compares a class with a reference built from the class's own sub-modules, so a bug costs the
+points of its own question only; a head that sees the future (no mask, or a mask after the softmax) also makes
+every model that uses it non-causal.
+Needs the built autograder zip (`make LABS=shakespeare-gpt`); override its path with the environment variable
+SHAKESPEARE_GPT_AUTOGRADER_ZIP.
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+from labkit.variants import Suite, bug, correct
+
+LAB = "shakespeare-gpt"
+ROOT = Path(__file__).resolve().parents[2]
+AUTOGRADER_ZIP = Path(os.environ.get("SHAKESPEARE_GPT_AUTOGRADER_ZIP",
+                                     ROOT / "dist" / LAB / f"{LAB}-autograder.zip"))
+
+# The code cell each snippet is inserted after.
+BIGRAM, EMBEDDINGS, HEAD = "class BigramLanguageModel(", "class BigramWithWordEmbeddingsLM(", "class Head("
+SINGLE_LM, MHA, MULTI_LM = "class SingleHeadedAttentionLM(", "class MultiHeadAttention(", "class MultiHeadedAttentionLM("
+BLOCK, TRANSFORMER = "class TransformerBlock(", "class TransformerLM("
+USES_HEAD = ("q1_3_2_3", "q1_3_3_1", "q1_3_3_2", "q1_4_1", "q1_4_2")  # their causality tests run the student's Head
+
+VARIANTS = {
+    # alternative correct implementations: full marks
+    "bigram_generate_categorical": correct(BIGRAM),
+    "embeddings_nll_loss": correct(EMBEDDINGS),
+    "head_sdpa": correct(HEAD),
+    "single_lm_generate_while": correct(SINGLE_LM),
+    "mha_loop": correct(MHA),
+    "mh_lm_forward_reshape": correct(MULTI_LM),
+    "block_named_steps": correct(BLOCK),
+    "transformer_generate_crop_if": correct(TRANSFORMER),
+    # classic bugs
+    "bug_bigram_argmax": bug(BIGRAM, "q1_1_7", "argmax"),
+    "bug_bigram_first_position": bug(BIGRAM, "q1_1_7", "FIRST position"),
+    "bug_embeddings_sum_loss": bug(EMBEDDINGS, "q1_2_1", "SUMMED"),
+    "bug_head_no_scaling": bug(HEAD, "q1_3_2_2", "not divided by sqrt(K)"),
+    "bug_head_no_mask": bug(HEAD, "q1_3_2_2", "not causal", may_lose=USES_HEAD),
+    "bug_head_mask_after_softmax": bug(HEAD, "q1_3_2_2", "after the softmax", may_lose=USES_HEAD),
+    "bug_single_lm_no_positions": bug(SINGLE_LM, "q1_3_2_3", "position embeddings are not added"),
+    "bug_mha_reversed_heads": bug(MHA, "q1_3_3_1", "reverse order"),
+    "bug_mh_lm_no_crop": bug(MULTI_LM, "q1_3_3_2", "crop the context"),
+    "bug_block_post_norm": bug(BLOCK, "q1_4_1", "post-norm", may_lose=("q1_4_2",)),
+    "bug_block_no_residual": bug(BLOCK, "q1_4_1", "residual connections are missing", may_lose=("q1_4_2",)),
+    "bug_transformer_no_ln_f": bug(TRANSFORMER, "q1_4_2", "ln_f is not applied"),
+    "bug_transformer_no_crop": bug(TRANSFORMER, "q1_4_2", "crop the context"),
+}
+
+# Variants whose must-lose questions are disjoint share one graded notebook.
+SUBMISSIONS = {
+    "alternatives": ["bigram_generate_categorical", "embeddings_nll_loss", "head_sdpa", "single_lm_generate_while",
+                     "mha_loop", "mh_lm_forward_reshape", "block_named_steps", "transformer_generate_crop_if"],
+    "one bug per question": ["bug_bigram_argmax", "bug_embeddings_sum_loss", "bug_head_no_scaling",
+                             "bug_single_lm_no_positions", "bug_mha_reversed_heads", "bug_mh_lm_no_crop",
+                             "bug_block_post_norm", "bug_transformer_no_ln_f"],
+    "no_mask+first_position": ["bug_head_no_mask", "bug_bigram_first_position"],
+    "mask_after_softmax": ["bug_head_mask_after_softmax"],
+    "no_residual+no_crop": ["bug_block_no_residual", "bug_transformer_no_crop"],
+}
+
+SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", AUTOGRADER_ZIP,
+              Path(__file__).resolve().parent / "variants" / LAB, VARIANTS, SUBMISSIONS)
+QUESTIONS = {"q1_1_7", "q1_2_1", "q1_3_2_2", "q1_3_2_3", "q1_3_3_1", "q1_3_3_2", "q1_4_1", "q1_4_2"}
+
+
+def test_every_variant_is_graded_exactly_once():
+    assert SUITE.layout_problems() == []
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return SUITE.grade_all(tmp_path_factory.mktemp(f"{LAB}-variants"))
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_submission_scores(graded, label):
+    assert set(graded[label]["possible"]) >= QUESTIONS
+    assert SUITE.score_problems(label, graded[label]) == []
