@@ -1,0 +1,83 @@
+"""numpy-rnn-transformer: the autograder against alternative correct solutions and classic bugs.
+
+Each submission is the master's solution with some functions redefined by the snippets in
+variants/numpy-rnn-transformer/; variants that touch different questions share a submission. The hidden tests
+test sampling, perplexity, the transformer's assembly and generation with reference versions of the functions
+they call, so a bug costs the points of its own question only.
+
+Needs the built autograder zip: `make LABS=numpy-rnn-transformer`.
+"""
+from pathlib import Path
+
+import pytest
+
+from labkit.variants import Suite, bug, correct
+
+ROOT = Path(__file__).resolve().parents[2]
+LAB = "numpy-rnn-transformer"
+
+RNN_STEP, SAMPLE_RNN = "def rnn_step(", "def sample_text_RNN("
+GRU_STEP, SAMPLE_GRU = "def gru_step(", "def sample_text_GRU("
+PERPLEX_RNN, PERPLEX_GRU = "def get_perplex_rnn(", "def get_perplex_gru("
+EMBED, ATTENTION, MLP = "def embed_tokens(", "def multi_head_attention(", "def mlp("
+TRANSFORMER, GENERATE = "def transformer(", "def generate_with_transformer("
+
+VARIANTS = {
+    # alternative correct implementations: full marks
+    "rnn_step_column": correct(RNN_STEP),
+    "sample_rnn_inverse_cdf": correct(SAMPLE_RNN),
+    "gru_step_columns": correct(GRU_STEP),
+    "sample_gru_for_loop": correct(SAMPLE_GRU),
+    "perplexity_log2": correct(PERPLEX_RNN),
+    "embed_take": correct(EMBED),
+    "attention_einsum": correct(ATTENTION),
+    "mlp_where": correct(MLP),
+    "transformer_stream": correct(TRANSFORMER),
+    "generate_log_softmax": correct(GENERATE),
+    # classic bugs, each with the words its feedback must contain
+    "bug_rnn_step_torch": bug(RNN_STEP, "sample_text_rnn", "NumPy only"),
+    "bug_rnn_sample_state_reset": bug(SAMPLE_RNN, "sample_text_rnn", "reset inside the loop"),
+    "bug_rnn_sample_prompt_twice": bug(SAMPLE_RNN, "sample_text_rnn", "fed twice"),
+    "bug_gru_update_swapped": bug(GRU_STEP, "sample_text_gru", "update gate is used the wrong way round"),
+    "bug_gru_reset_before_matmul": bug(GRU_STEP, "sample_text_gru", "reset gate is applied before the matrix"),
+    "bug_perplexity_wrong_base": bug(PERPLEX_RNN, "perplexity", "base"),
+    "bug_perplexity_no_mean": bug(PERPLEX_GRU, "perplexity", "1/N is missing"),
+    "bug_perplexity_after_feeding": bug(PERPLEX_RNN, "perplexity", "after the character was fed"),
+    "bug_attention_softmax_axis": bug(ATTENTION, "multi_head_attention", "over the queries"),
+    "bug_attention_mask_diagonal": bug(ATTENTION, "multi_head_attention", "off by one"),
+    "bug_attention_no_mask": bug(ATTENTION, "multi_head_attention", "causal mask is missing"),
+    "bug_attention_heads_interleaved": bug(ATTENTION, "multi_head_attention", "split along the wrong axis"),
+    "bug_transformer_no_residual": bug(TRANSFORMER, "transformer", "residual connections are missing"),
+    "bug_transformer_no_positions": bug(TRANSFORMER, "transformer", "positional embeddings are not added"),
+    "bug_generate_temperature_multiplied": bug(GENERATE, "generate", "multiplied by the temperature"),
+}
+
+# At most one bug per question and one snippet per function in each submission.
+SUBMISSIONS = {
+    "alternatives": ["rnn_step_column", "sample_rnn_inverse_cdf", "gru_step_columns", "sample_gru_for_loop",
+                     "perplexity_log2", "embed_take", "attention_einsum", "mlp_where", "transformer_stream",
+                     "generate_log_softmax"],
+    "bugs-1": ["bug_rnn_sample_state_reset", "bug_gru_update_swapped", "bug_perplexity_wrong_base",
+               "bug_attention_softmax_axis", "bug_transformer_no_residual", "bug_generate_temperature_multiplied"],
+    "bugs-2": ["bug_rnn_sample_prompt_twice", "bug_gru_reset_before_matmul", "bug_perplexity_no_mean",
+               "bug_attention_mask_diagonal", "bug_transformer_no_positions"],
+    "bugs-3": ["bug_rnn_step_torch", "bug_perplexity_after_feeding", "bug_attention_no_mask"],
+    "bugs-4": ["bug_attention_heads_interleaved"],
+}
+
+SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", ROOT / "dist" / LAB / f"{LAB}-autograder.zip",
+              Path(__file__).resolve().parent / "variants" / LAB, VARIANTS, SUBMISSIONS)
+
+
+def test_layout():
+    assert SUITE.layout_problems() == []
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return SUITE.grade_all(tmp_path_factory.mktemp("numpy-rnn-transformer-variants"))
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_submission(graded, label):
+    assert SUITE.score_problems(label, graded[label]) == []
