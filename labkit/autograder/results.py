@@ -13,6 +13,7 @@ from otter.test_files.exception_test import ExceptionTestFile
 
 PROBLEMS = "Submission problems"
 FLAGS = "Integrity flags (instructors only)"
+STATE = ["problems", "flags", "skipped", "cell_notes", "outcomes"]
 
 
 def test_files(sources):
@@ -46,6 +47,17 @@ class Grading:
         self.problems, self.flags = [], []
         self.reset({})
 
+    def state(self):
+        """What the worker found, as JSON for the supervisor."""
+        return {name: getattr(self, name) for name in STATE}
+
+    @classmethod
+    def from_state(cls, sources, state):
+        grading = cls(sources)
+        for name in STATE:
+            setattr(grading, name, state[name])
+        return grading
+
     def reset(self, skipped):
         """Forget a previous run of the notebook; `skipped` maps cell indices to why they are skipped."""
         self.skipped, self.cell_notes, self.outcomes, self.last_cell = dict(skipped), [], {}, None
@@ -56,13 +68,6 @@ class Grading:
             self.cell_notes.append(f"{description} was stopped after {limit} s (the time limit per cell).")
         elif errors:
             self.cell_notes.append(f"{description} raised {errors[0].ename}: {errors[0].evalue[:300]}")
-
-    def record(self, phase, outcome):
-        if outcome["tampered"] and not self.flags:
-            self.flags.append(f"The submission replaced {', '.join(sorted(set(outcome['tampered'])))[:1500]}.")
-            self.problems.append("The submission modified the grading environment (e.g. torch, numpy, builtins "
-                                 "or otter), so it earns no credit. Your instructor can see the details.")
-        self.outcomes[phase] = outcome["files"]
 
     def messages(self):
         notes = self.problems + list(self.skipped.values()) + self.cell_notes

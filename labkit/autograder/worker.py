@@ -1,26 +1,33 @@
-"""Grades one submission: run its code cells in a fresh kernel, then the pristine tests, then write results.json.
+"""Grades one submission: runs its code cells in a kernel of the student's, then the tests here, in trusted code.
 
-Started by supervise.py with the test sources on stdin. Each cell has a time limit; a cell that outlives it
-twice, or that kills the kernel (os._exit, a crash), is skipped and the notebook is run again without it.
-Public test cases run before the hidden ones reach the kernel, so nothing a submission does while the public
-tests run can see hidden tests.
+Started by supervise.py with {"sources": test sources, "account": [uid, gid] or null} on stdin; prints what it
+found (results.Grading as JSON) on stdout. The kernel runs as the student's account (sandbox.py) and never
+receives test source: each test case runs in this process, and the notebook's variables it names are proxies
+that call into the kernel over the channel (channel.py), with results coming back by value. Each cell has a time
+limit; a cell that outlives it twice, or that kills the kernel, is skipped and the notebook run again without it.
 """
 import json
+import os
 import secrets
 import shutil
+import signal
+import socket
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from otter.test_files.exception_test import ExceptionTestFile
 
-from results import Grading, write_results
+from channel import Broken, CallTimeout, Channel
+from results import Grading
 from supervise import load_config
 
-HARNESS = Path(__file__).with_name("harness.py")
+HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
 
 
@@ -61,6 +68,15 @@ def describe(index, cell):
     return f"code cell {index + 1} (`{first[:60]}`)"
 
 
+class SandboxedKernelManager(AsyncKernelManager):
+    """Starts the kernel through sandbox.py, over ipc sockets in the kernel's home (it may have no network)."""
+
+    @property
+    def kernel_spec(self):
+        return KernelSpec(argv=[sys.executable, str(HERE / "sandbox.py"), "{connection_file}"],
+                          display_name="Python 3 (student)", language="python")
+
+
 class Client(NotebookClient):
     """A NotebookClient that interrupts a cell at its time limit and gives up on it at twice the limit.
 
@@ -75,16 +91,26 @@ class Client(NotebookClient):
 
 
 class Run:
-    """One kernel session: the harness cell, the student's code cells, then the test cells."""
+    """One kernel session as the student: the setup cell, the student's code cells, then the channel for the tests."""
 
-    def __init__(self, workdir, config):
-        self.config = config
+    def __init__(self, home, config, account):
+        self.home, self.config, self.account = home, config, account
         self.name = f"_labkit_{secrets.token_hex(8)}"
+        self.sock, self.kernel_end = socket.socketpair()
         notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
                                                                      "display_name": "Python 3"}})
-        self.client = Client(notebook, timeout_func=lambda cell: cell.metadata["labkit_timeout"], allow_errors=True,
-                             kernel_name="python3", interrupt_on_timeout=True,
-                             resources={"metadata": {"path": str(workdir)}})
+        manager = SandboxedKernelManager(transport="ipc", ip=str(home / ".kernel"))
+        self.client = Client(notebook, km=manager, timeout_func=lambda cell: cell.metadata["labkit_timeout"],
+                             allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
+                             resources={"metadata": {"path": str(home)}})
+
+    def kernel(self):
+        """A context in which the kernel runs (as the student when `account` is set)."""
+        uid, gid = self.account or (None, None)
+        settings = {"uid": uid, "gid": gid, "home": str(self.home), "channel": self.kernel_end.fileno(),
+                    "memory_mb": self.config["memory_mb"]}
+        return self.client.setup_kernel(env=dict(os.environ, LABKIT_SANDBOX=json.dumps(settings)),
+                                        pass_fds=[self.kernel_end.fileno()])
 
     def execute(self, source, index, timeout):
         cell = nbformat.v4.new_code_cell(source, metadata={"labkit_timeout": timeout})
@@ -92,55 +118,88 @@ class Run:
         self.client.execute_cell(cell, index)
         return cell
 
-    def harness(self):
-        """The first cell: load harness.py as a module of its own, snapshot, seed, silence grader.check."""
-        return (f"import types\n{self.name} = types.ModuleType('labkit_harness')\n"
-                f"exec(compile({HARNESS.read_text()!r}, 'labkit_harness', 'exec'), {self.name}.__dict__)\n"
-                f"{self.name} = {self.name}.Harness({self.config['seed']})\n{self.name}.grading_mode()\ndel types")
+    def setup(self):
+        """The first cell: load channel.py as a module of its own, silence grader.check, seed."""
+        return (f"import types\n{self.name} = types.ModuleType('labkit_channel')\n"
+                f"exec(compile({(HERE / 'channel.py').read_text()!r}, 'labkit_channel', 'exec'), "
+                f"{self.name}.__dict__)\n{self.name}.grading_mode()\n{self.name}.seed_all({self.config['seed']})\n"
+                "del types")
 
-    def tests(self, sources, results_path):
-        """Run the test cases of `sources` in the kernel; their outcome, or None when none was written."""
-        self.execute(f"{self.name}.run_tests(globals(), {sources!r}, {str(results_path)!r}, "
-                     f"{self.config['test_timeout']})", len(self.client.nb.cells), self.config["total_timeout"])
-        outcome = json.loads(results_path.read_text()) if results_path.exists() else None
-        shutil.rmtree(results_path.parent, ignore_errors=True)
-        return outcome
+    def channel(self):
+        """Start serving the tests in the kernel (a cell left running); the grader's end of the channel."""
+        self.client.kc.execute(f"{self.name}.serve(3, globals())", store_history=False)
+        kernel = self.client.km.provisioner.process.pid
+        return Channel(self.sock, "trusted", interrupt=lambda: os.kill(kernel, signal.SIGINT))
+
+
+def run_case(test_file, case, channel, seed, seconds):
+    """(passed, message) of one test case, run here against the kernel's variables, limited to `seconds`."""
+    try:
+        channel.begin_case(seed, seconds)
+        case.body.call_func(channel.namespace())
+        return True, "✅ Test case passed"
+    except CallTimeout:
+        return False, f"❌ Test case failed\nTest {case.name} did not finish within {seconds} s"
+    except Broken:
+        raise
+    except Exception as err:
+        return False, "❌ Test case failed\n" + test_file._generate_error_message(err)
+    finally:
+        channel.end_case()
+
+
+def run_tests(channel, sources, config):
+    """{path: [{name, passed, message}]} for the test cases of `sources`; a broken channel fails the rest."""
+    outcome, broken = {}, None
+    for path, source in sources.items():
+        test_file = ExceptionTestFile.from_string(source, path=path)
+        outcome[path] = []
+        for case in test_file.test_cases:
+            passed, message = False, f"❌ Test case failed\nNot run: {broken}."
+            if not broken:
+                try:
+                    passed, message = run_case(test_file, case, channel, config["seed"], config["test_timeout"])
+                except Broken as err:
+                    broken = str(err) or "the notebook's kernel stopped responding"
+                    message = f"❌ Test case failed\nTest {case.name} could not finish: {broken}."
+            outcome[path].append({"name": case.name, "passed": passed, "message": message})
+    return outcome, broken
 
 
 def execute_submission(cells, config, run, grading):
-    """Run `cells`, then the public and then the hidden test cases; fill `grading`.
+    """Run `cells`, then the public and the hidden test cases; fill `grading`.
 
     Raises DeadKernelError or CellTimeoutError when a student cell kills the kernel or cannot be interrupted.
     """
-    harness = run.execute(run.harness(), 0, config["total_timeout"])
-    if any(o.get("output_type") == "error" for o in harness.outputs):
-        raise RuntimeError(f"grading harness failed: {harness.outputs}")
+    setup = run.execute(run.setup(), 0, config["total_timeout"])
+    if any(o.get("output_type") == "error" for o in setup.outputs):
+        raise RuntimeError(f"grading setup failed: {setup.outputs}")
     for index, cell in enumerate(cells):
         grading.last_cell = index
         grading.note_cell(describe(index, cell), run.execute(cell.source, index + 1, config["cell_timeout"]),
-                           config["cell_timeout"])
+                          config["cell_timeout"])
     grading.last_cell = None
+    channel = run.channel()
     for phase, sources in (("public", grading.public_sources), ("hidden", grading.hidden_sources)):
-        results_path = Path(tempfile.mkdtemp()) / f"{secrets.token_hex(8)}.json"
-        try:
-            outcome = run.tests(sources, results_path)
-        except (DeadKernelError, CellTimeoutError):
-            outcome = None
-        if outcome is None:
-            grading.problems.append(f"The {phase} tests could not finish (the submission stopped or disrupted "
-                                    "them); those tests score 0.")
+        grading.outcomes[phase], broken = run_tests(channel, sources, config)
+        if broken:
+            grading.problems.append(f"The {phase} tests could not finish ({broken}); the rest of them score 0.")
             return
-        grading.record(phase, outcome)
+    channel.request("bye", None)
 
 
-def fresh_workdir(files, workdir):
-    """An empty `workdir` holding a copy of the autograder's files (data/...), as each run's working directory."""
-    shutil.rmtree(workdir, ignore_errors=True)
-    shutil.copytree(files, workdir) if files.is_dir() else workdir.mkdir()
+def fresh_home(files, home, account):
+    """An empty `home` holding a copy of the autograder's files (data/...), owned by the student's account."""
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.copytree(files, home) if files.is_dir() else home.mkdir()
+    if account:
+        for path in [home, *home.rglob("*")]:
+            os.chown(path, *account, follow_symlinks=False)
+        home.chmod(0o700)
 
 
-def grade(root, config, sources):
-    """Grade root/submission with the test `sources`; return the Grading (results not yet written)."""
+def grade(root, config, sources, account):
+    """Grade root/submission with the test `sources`; return the Grading."""
     grading = Grading(sources)
     notebook_path = find_notebook(root / "submission", config["lab"], grading.problems)
     notebook = notebook_path and read_notebook(notebook_path, grading.problems)
@@ -149,14 +208,15 @@ def grade(root, config, sources):
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     if not any(c.source.strip() for c in cells):
         grading.problems.append(f"{notebook_path.name} has no code to run.")
-    workdir = root / "grading"
+    home = root / "grading"
+    os.chdir(root / "source" / "files" if (root / "source" / "files").is_dir() else root)  # pristine data
     skipped = {}
     for _ in range(MAX_RUNS):
-        fresh_workdir(root / "source" / "files", workdir)
+        fresh_home(root / "source" / "files", home, account)
         grading.reset(skipped)
-        run = Run(workdir, config)
+        run = Run(home, config, account)
         try:
-            with run.client.setup_kernel():
+            with run.kernel():
                 execute_submission([nbformat.v4.new_code_cell("pass") if i in skipped else c
                                     for i, c in enumerate(cells)], config, run, grading)
             break
@@ -166,25 +226,27 @@ def grade(root, config, sources):
                 raise
             why = "never finished" if isinstance(err, CellTimeoutError) else "ended the Python process (kernel died)"
             skipped[index] = f"{describe(index, cells[index])} {why}; it was skipped and the notebook run again."
+        finally:
+            run.sock.close()
+            run.kernel_end.close()
     else:
         grading.problems.append("Too many cells had to be skipped; grading gave up.")
-    check_tests_untouched(root, workdir, grading)
+    check_tests_untouched(root, home, grading)
     return grading
 
 
-def check_tests_untouched(root, workdir, grading):
+def check_tests_untouched(root, home, grading):
     """Flag a submission that wrote test files (the tests are graded from memory, never from disk)."""
-    written = [p for d in (root / "source" / "tests", workdir / "tests") if d.is_dir() for p in d.rglob("*")]
+    written = [p for d in (root / "source" / "tests", home / "tests") if d.is_dir() for p in d.rglob("*")]
     if written:
         grading.flags.append(f"The submission wrote test files: {', '.join(map(str, written))[:1000]}")
         grading.problems.append("The submission created or changed test files, so it earns no credit.")
 
 
 def main(root):
-    config = load_config(root)
-    sources = json.loads(sys.stdin.read())
-    grading = grade(root, config, sources)
-    write_results(root, grading)
+    request = json.loads(sys.stdin.read())
+    grading = grade(root, load_config(root), request["sources"], request["account"])
+    print(json.dumps(grading.state()))
 
 
 if __name__ == "__main__":
