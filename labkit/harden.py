@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 AUTOGRADER_DIR = Path(__file__).resolve().parent / "autograder"
-MODULES = ["supervise.py", "worker.py", "results.py", "channel.py", "sandbox.py"]
+MODULES = ["supervise.py", "worker.py", "results.py", "testing.py", "channel.py", "sandbox.py"]
 DEFAULTS = {"cell_timeout": 60, "test_timeout": 60, "total_timeout": 540, "memory_mb": 4096, "seed": 42}
 SETUP = """
 # labkit: the account that runs student code (labkit_autograder/sandbox.py), and a way for it to reach

@@ -43,6 +43,10 @@ class CallTimeout(Broken):
     """A call into the student's kernel outlived the test case's time limit."""
 
 
+class Violation(Broken):
+    """The student's kernel broke the protocol (only a tampered kernel does): a flag for instructors."""
+
+
 class RemoteError(Exception):
     """An exception raised by student code whose type is not a builtin one (its class is named after it)."""
 
@@ -142,7 +146,7 @@ class Channel:
         self.sock, self.side, self.interrupt = sock, side, interrupt
         self.other = "student" if side == "trusted" else "trusted"
         self.objects, self.handles, self.proxies = {}, {}, {}
-        self.sequence, self.deadline, self.serving = 0, None, True
+        self.sequence, self.deadline, self.serving, self.incidents = 0, None, True, []
 
     # framing
 
@@ -167,13 +171,13 @@ class Channel:
     def receive(self):
         size = int.from_bytes(self.read(8), "big")
         if size > MAX_MESSAGE:
-            raise Broken(f"the notebook's kernel sent a message of {size} bytes")
+            raise Violation(f"the notebook's kernel sent a message of {size} bytes")
         try:
             message = json.loads(self.read(size))
         except ValueError:
-            raise Broken("the notebook's kernel sent a malformed message") from None
+            raise Violation("the notebook's kernel sent a malformed message") from None
         if not isinstance(message, dict):
-            raise Broken("the notebook's kernel sent a malformed message")
+            raise Violation("the notebook's kernel sent a malformed message")
         return message
 
     # values
@@ -216,10 +220,10 @@ class Channel:
     def decode(self, data):
         try:
             return self.decode_value(data)
-        except Broken:
+        except (Broken, LookupError):
             raise
         except Exception as err:
-            raise Broken(f"the notebook's kernel sent a malformed value ({type(err).__name__})") from None
+            raise Violation(f"the notebook's kernel sent a malformed value ({type(err).__name__})") from None
 
     def decode_value(self, data):
         if data is None or type(data) in (bool, int, float, str):
@@ -240,7 +244,8 @@ class Channel:
             return torch.device(str(data["v"]))
         if tag == self.side:
             if data["id"] not in self.objects:
-                raise Broken("the notebook's kernel used an object that is no longer available")
+                self.incidents.append(f"used a {data.get('type')!s:.50} object of an earlier test case")
+                raise LookupError("this object of the grader's belonged to an earlier test case")
             return self.objects[data["id"]]
         if tag == self.other:
             key = int(data["id"])
@@ -308,15 +313,16 @@ class Channel:
         operation = message.get("op")
         allowed = READS if self.side == "trusted" else {**READS, **WRITES, **self.controls()}
         if operation not in allowed:
-            raise Broken(f"the notebook's kernel asked for {str(operation)[:50]!r}")
+            raise Violation(f"the notebook's kernel asked for {str(operation)[:50]!r}")
         params = self.decode(message["params"])
         if type(params) is not list:
-            raise Broken("the notebook's kernel sent a malformed request")
+            raise Violation("the notebook's kernel sent a malformed request")
         if operation not in READS and operation not in WRITES:
             return allowed[operation](*params)
         if type(message["obj"]) is not dict or message["obj"].get("t") != self.side:
-            raise Broken("the notebook's kernel sent a request about one of its own objects")
+            raise Violation("the notebook's kernel sent a request about one of its own objects")
         if self.side == "trusted" and operation == "getattr" and str(params[0]).startswith("_"):
+            self.incidents.append(f"read the private attribute {str(params[0])[:50]} of a test's object")
             raise AttributeError(f"the grader's objects do not show private attributes ({params[0]})")
         return allowed[operation](self.decode(message["obj"]), *params)
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import sandbox
-from results import Grading, write_results
+from results import Grading, gradescope_results, write_results
 
 HERE = Path(__file__).resolve().parent
 PR_SET_CHILD_SUBREAPER = 36
@@ -66,7 +66,7 @@ def kill_descendants():
 
 
 def run_worker(root, config, sources, account):
-    """Run worker.py; (what it found, None) or (None, the reason it found nothing)."""
+    """Run worker.py; (the content of results.json, None) or (None, the reason there is none)."""
     started = time.monotonic()
     env = dict(os.environ, LABKIT_GRADING="1")  # labs shorten students' training runs when this is set
     worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE,
@@ -104,6 +104,7 @@ def main(root):
     if reduced:
         print(f"WARNING: isolation is reduced ({reduced}): the submission runs as the grader's user and could "
               "tamper with grading. Grade as root for full isolation.", file=sys.stderr)
+        gradescope_results(Grading(sources))  # imports otter now: later the submission could have replaced it
     else:
         sandbox.kill_account(account[0])
         close_to_student(root)
@@ -118,10 +119,11 @@ def main(root):
         tests.mkdir(exist_ok=True)
         for path, source in sources.items():
             (root / "source" / path).write_text(source)
-    grading = Grading.from_state(sources, found) if found else Grading(sources)
     if failure:
+        grading = Grading(sources)
         grading.problems.append(failure)
-    write_results(root, grading)
+        found = gradescope_results(grading)
+    write_results(root, found)
     for test in json.loads((root / "results" / "results.json").read_text())["tests"]:
         print(f"{test['name']}: {test.get('score', '')}/{test.get('max_score', '')}" if "max_score" in test
               else f"{test['name']}:\n{test['output']}")

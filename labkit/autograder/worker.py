@@ -1,11 +1,12 @@
 """Grades one submission: runs its code cells in a kernel of the student's, then the tests here, in trusted code.
 
-Started by supervise.py with {"sources": test sources, "account": [uid, gid] or null} on stdin; prints what it
-found (results.Grading as JSON) on stdout. The kernel runs as the student's account (sandbox.py) and never
-receives test source: each test case runs in this process, and the notebook's variables it names are proxies
-that call into the kernel over the channel (channel.py), with results coming back by value. Each cell has a time
-limit; a cell that outlives it twice, or that kills the kernel, is skipped and the notebook run again without it.
+Started by supervise.py with {"sources": test sources, "account": [uid, gid] or null} on stdin; prints the
+content of results.json on stdout. The kernel runs as the student's account (sandbox.py) and never receives test
+source: the test cases run in this process (testing.py) against proxies of the notebook's variables. Each cell
+has a time limit; a cell that outlives it twice, or that kills the kernel, is skipped and the notebook run again
+without it.
 """
+import importlib
 import json
 import os
 import secrets
@@ -13,6 +14,7 @@ import shutil
 import signal
 import socket
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -21,10 +23,8 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from otter.test_files.exception_test import ExceptionTestFile
 
-from channel import Broken, CallTimeout, Channel
-from results import Grading
+from results import Grading, gradescope_results
 from supervise import load_config
 
 HERE = Path(__file__).resolve().parent
@@ -125,45 +125,12 @@ class Run:
                 f"{self.name}.__dict__)\n{self.name}.grading_mode()\n{self.name}.seed_all({self.config['seed']})\n"
                 "del types")
 
-    def channel(self):
-        """Start serving the tests in the kernel (a cell left running); the grader's end of the channel."""
+    def start_serving(self):
+        """Leave the kernel running a cell that serves the tests over its end of the socket pair."""
         self.client.kc.execute(f"{self.name}.serve(3, globals())", store_history=False)
-        kernel = self.client.km.provisioner.process.pid
-        return Channel(self.sock, "trusted", interrupt=lambda: os.kill(kernel, signal.SIGINT))
 
-
-def run_case(test_file, case, channel, seed, seconds):
-    """(passed, message) of one test case, run here against the kernel's variables, limited to `seconds`."""
-    try:
-        channel.begin_case(seed, seconds)
-        case.body.call_func(channel.namespace())
-        return True, "✅ Test case passed"
-    except CallTimeout:
-        return False, f"❌ Test case failed\nTest {case.name} did not finish within {seconds} s"
-    except Broken:
-        raise
-    except Exception as err:
-        return False, "❌ Test case failed\n" + test_file._generate_error_message(err)
-    finally:
-        channel.end_case()
-
-
-def run_tests(channel, sources, config):
-    """{path: [{name, passed, message}]} for the test cases of `sources`; a broken channel fails the rest."""
-    outcome, broken = {}, None
-    for path, source in sources.items():
-        test_file = ExceptionTestFile.from_string(source, path=path)
-        outcome[path] = []
-        for case in test_file.test_cases:
-            passed, message = False, f"❌ Test case failed\nNot run: {broken}."
-            if not broken:
-                try:
-                    passed, message = run_case(test_file, case, channel, config["seed"], config["test_timeout"])
-                except Broken as err:
-                    broken = str(err) or "the notebook's kernel stopped responding"
-                    message = f"❌ Test case failed\nTest {case.name} could not finish: {broken}."
-            outcome[path].append({"name": case.name, "passed": passed, "message": message})
-    return outcome, broken
+    def interrupt(self):
+        os.kill(self.client.km.provisioner.process.pid, signal.SIGINT)
 
 
 def execute_submission(cells, config, run, grading):
@@ -179,13 +146,11 @@ def execute_submission(cells, config, run, grading):
         grading.note_cell(describe(index, cell), run.execute(cell.source, index + 1, config["cell_timeout"]),
                           config["cell_timeout"])
     grading.last_cell = None
-    channel = run.channel()
-    for phase, sources in (("public", grading.public_sources), ("hidden", grading.hidden_sources)):
-        grading.outcomes[phase], broken = run_tests(channel, sources, config)
-        if broken:
-            grading.problems.append(f"The {phase} tests could not finish ({broken}); the rest of them score 0.")
-            return
-    channel.request("bye", None)
+    run.kernel_end.close()
+    run.start_serving()
+    import testing
+
+    testing.test_notebook(run.sock, run.interrupt, grading, config)
 
 
 def fresh_home(files, home, account):
@@ -239,14 +204,15 @@ def check_tests_untouched(root, home, grading):
     """Flag a submission that wrote test files (the tests are graded from memory, never from disk)."""
     written = [p for d in (root / "source" / "tests", home / "tests") if d.is_dir() for p in d.rglob("*")]
     if written:
-        grading.flags.append(f"The submission wrote test files: {', '.join(map(str, written))[:1000]}")
         grading.problems.append("The submission created or changed test files, so it earns no credit.")
+        grading.flag([f"The submission wrote test files: {', '.join(map(str, written))[:1000]}"])
 
 
 def main(root):
+    threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
     request = json.loads(sys.stdin.read())
     grading = grade(root, load_config(root), request["sources"], request["account"])
-    print(json.dumps(grading.state()))
+    print(json.dumps(gradescope_results(grading)))
 
 
 if __name__ == "__main__":
