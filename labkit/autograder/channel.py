@@ -14,8 +14,8 @@ import base64
 import builtins
 import functools
 import io
+import itertools
 import json
-import math
 import operator
 import random
 import socket
@@ -45,6 +45,10 @@ class CallTimeout(Broken):
 
 class Violation(Broken):
     """The student's kernel broke the protocol (only a tampered kernel does): a flag for instructors."""
+
+
+class Stale(LookupError):
+    """A handle on an object of an earlier test case (the trusted side forgets them when a case ends)."""
 
 
 class RemoteError(Exception):
@@ -147,6 +151,7 @@ class Channel:
         self.other = "student" if side == "trusted" else "trusted"
         self.objects, self.handles, self.proxies = {}, {}, {}
         self.sequence, self.deadline, self.serving, self.incidents = 0, None, True, []
+        self.numbers = itertools.count(NAMESPACE + 1)  # handles are never reused, so stale ones stay stale
 
     # framing
 
@@ -212,15 +217,15 @@ class Channel:
     def handle(self, obj):
         """A handle on a local object, which the other side sees as a proxy."""
         if id(obj) not in self.handles:
-            self.handles[id(obj)] = len(self.objects) + 1
-            self.objects[len(self.objects) + 1] = obj
+            self.handles[id(obj)] = next(self.numbers)
+            self.objects[self.handles[id(obj)]] = obj
         return {"t": self.side, "id": self.handles[id(obj)], "type": type(obj).__name__[:100],
                 "callable": callable(obj)}
 
     def decode(self, data):
         try:
             return self.decode_value(data)
-        except (Broken, LookupError):
+        except (Broken, Stale):
             raise
         except Exception as err:
             raise Violation(f"the notebook's kernel sent a malformed value ({type(err).__name__})") from None
@@ -245,13 +250,13 @@ class Channel:
         if tag == self.side:
             if data["id"] not in self.objects:
                 self.incidents.append(f"used a {data.get('type')!s:.50} object of an earlier test case")
-                raise LookupError("this object of the grader's belonged to an earlier test case")
+                raise Stale("this object of the grader's belonged to an earlier test case")
             return self.objects[data["id"]]
         if tag == self.other:
-            key = int(data["id"])
+            key, name, is_callable = int(data["id"]), str(data["type"])[:100], bool(data["callable"])
             if key not in self.proxies:
-                cls = proxy_class(str(data["type"])[:100], bool(data["callable"]))
-                self.proxies[key] = cls(self, {"t": self.other, "id": key})
+                handle = {"t": self.other, "id": key, "type": name, "callable": is_callable}
+                self.proxies[key] = proxy_class(name, is_callable)(self, handle)
             return self.proxies[key]
         raise ValueError(tag)
 
@@ -348,6 +353,8 @@ class Channel:
                     self.answer(message)
             except KeyboardInterrupt:
                 continue
+            except Broken:  # the grader is gone
+                return
 
     # the trusted grader
 

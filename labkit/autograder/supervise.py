@@ -80,8 +80,8 @@ def run_worker(root, config, sources, account):
         worker.wait()
         return None, f"Grading was stopped after {config['total_timeout']} s, the time limit for the whole submission."
     try:
-        return json.loads(found), None
-    except ValueError:
+        return json.loads(found.splitlines()[-1]), None  # the last line: a library may have printed before
+    except (ValueError, IndexError):
         return None, (f"The grader stopped unexpectedly (exit code {worker.returncode} after "
                       f"{time.monotonic() - started:.0f} s), for instance because the submission used too much memory.")
 

@@ -24,6 +24,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+import sandbox
 from results import Grading, gradescope_results
 from supervise import load_config
 
@@ -61,6 +62,10 @@ def read_notebook(path, problems):
     except Exception as err:
         problems.append(f"{path.name} is not a valid Jupyter notebook: {type(err).__name__}: {str(err)[:200]}")
         return None
+
+
+class KernelGarbled(RuntimeError):
+    """The kernel sent messages that cannot be read (only a kernel whose code was tampered with does)."""
 
 
 def describe(index, cell):
@@ -115,7 +120,12 @@ class Run:
     def execute(self, source, index, timeout):
         cell = nbformat.v4.new_code_cell(source, metadata={"labkit_timeout": timeout})
         self.client.nb.cells.append(cell)
-        self.client.execute_cell(cell, index)
+        try:
+            self.client.execute_cell(cell, index)
+        except (CellTimeoutError, DeadKernelError):
+            raise
+        except Exception as err:
+            raise KernelGarbled(f"{type(err).__name__}: {err}") from err
         return cell
 
     def setup(self):
@@ -136,7 +146,8 @@ class Run:
 def execute_submission(cells, config, run, grading):
     """Run `cells`, then the public and the hidden test cases; fill `grading`.
 
-    Raises DeadKernelError or CellTimeoutError when a student cell kills the kernel or cannot be interrupted.
+    Raises DeadKernelError, CellTimeoutError or KernelGarbled when a student cell kills the kernel, cannot be
+    interrupted or garbles the kernel's messages.
     """
     setup = run.execute(run.setup(), 0, config["total_timeout"])
     if any(o.get("output_type") == "error" for o in setup.outputs):
@@ -177,6 +188,8 @@ def grade(root, config, sources, account):
     os.chdir(root / "source" / "files" if (root / "source" / "files").is_dir() else root)  # pristine data
     skipped = {}
     for _ in range(MAX_RUNS):
+        if account:
+            sandbox.kill_account(account[0])  # what an earlier run left
         fresh_home(root / "source" / "files", home, account)
         grading.reset(skipped)
         run = Run(home, config, account)
@@ -185,11 +198,12 @@ def grade(root, config, sources, account):
                 execute_submission([nbformat.v4.new_code_cell("pass") if i in skipped else c
                                     for i, c in enumerate(cells)], config, run, grading)
             break
-        except (DeadKernelError, CellTimeoutError) as err:
+        except (DeadKernelError, CellTimeoutError, KernelGarbled) as err:
             index = grading.last_cell
             if index is None or index in skipped:
                 raise
-            why = "never finished" if isinstance(err, CellTimeoutError) else "ended the Python process (kernel died)"
+            why = {CellTimeoutError: "never finished", KernelGarbled: "made the kernel send malformed messages"}.get(
+                type(err), "ended the Python process (kernel died)")
             skipped[index] = f"{describe(index, cells[index])} {why}; it was skipped and the notebook run again."
         finally:
             run.sock.close()
