@@ -279,10 +279,14 @@ class Channel:
             if "reply" not in message:
                 self.answer(message)
             elif message["reply"] == number:
-                if "error" in message:
-                    error = message["error"]
-                    raise remote_error(str(error["type"])[:100], str(error["message"])[:2000])
-                return self.decode(message["value"])
+                return self.outcome(message)
+
+    def outcome(self, reply):
+        """The value a reply carries, or the exception it reports."""
+        if "error" not in reply:
+            return self.decode(reply.get("value"))
+        error = reply["error"] if isinstance(reply["error"], dict) else {}
+        raise remote_error(str(error.get("type"))[:100], str(error.get("message"))[:2000])
 
     def recover(self, number):
         """After a timeout: interrupt the kernel and wait a little for it to give up the call."""
