@@ -1,7 +1,9 @@
 """The hardened Gradescope autograder that labkit.harden ships in every lab's zip (run from source/labkit_autograder/).
 
-supervise.py  entry point: time and memory limits, hidden tests off disk, always a results.json
-worker.py     runs the submission cell by cell in a kernel, then the pristine tests; writes results.json
+supervise.py  entry point: student account, time limit, kills the account's processes, then writes results.json
+worker.py     runs the submission cell by cell in a sandboxed kernel, then the tests here, against proxies
 results.py    scores the case outcomes against the pristine tests; results.json in Otter's format
-harness.py    kernel side: snapshot and restore of torch/numpy/builtins/otter, seeding, test execution
+testing.py    runs the test cases in the worker, against proxies of the notebook's variables
+channel.py    the wire between the trusted worker and the student's kernel: values by copy, objects as proxies
+sandbox.py    the student's account, and the kernel launcher that drops to it
 """

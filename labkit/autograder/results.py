@@ -2,22 +2,13 @@
 
 Besides Otter's entries (Public Tests and one per question) it adds "Submission problems" (visible: what
 went wrong, cell by cell), each written answer (shown to students once grades are published) and "Integrity
-flags" (instructors only); a flagged submission scores 0.
+flags" (instructors only); a flagged submission scores 0. Otter is slow to import, so only scoring imports it.
 """
 import ast
 import json
 
-from otter.run.run_autograder.autograder_config import AutograderConfig
-from otter.test_files import GradingResults
-from otter.test_files.abstract_test import TestCaseResult
-from otter.test_files.exception_test import ExceptionTestFile
-
 PROBLEMS = "Submission problems"
 FLAGS = "Integrity flags (instructors only)"
-
-
-def test_files(sources):
-    return {path: ExceptionTestFile.from_string(source, path=path) for path, source in sources.items()}
 
 
 def is_hidden_case(node):
@@ -58,12 +49,12 @@ class Grading:
         elif errors:
             self.cell_notes.append(f"{description} raised {errors[0].ename}: {errors[0].evalue[:300]}")
 
-    def record(self, phase, outcome):
-        if outcome["tampered"] and not self.flags:
-            self.flags.append(f"The submission replaced {', '.join(sorted(set(outcome['tampered'])))[:1500]}.")
-            self.problems.append("The submission modified the grading environment (e.g. torch, numpy, builtins "
-                                 "or otter), so it earns no credit. Your instructor can see the details.")
-        self.outcomes[phase] = outcome["files"]
+    def flag(self, flags):
+        """Record integrity flags for instructors; a flagged submission earns no credit."""
+        if flags and not self.flags:
+            self.problems.append("The submission interfered with the grader, so it earns no credit. "
+                                 "Your instructor can see the details.")
+        self.flags += flags
 
     def messages(self):
         notes = self.problems + list(self.skipped.values()) + self.cell_notes
@@ -71,7 +62,10 @@ class Grading:
 
     def graded_files(self):
         """The pristine test files with this submission's case results (0 everywhere when flagged)."""
-        files = test_files(self.sources)
+        from otter.test_files.abstract_test import TestCaseResult
+        from otter.test_files.exception_test import ExceptionTestFile
+
+        files = {path: ExceptionTestFile.from_string(source, path=path) for path, source in self.sources.items()}
         for path, test_file in files.items():
             for phase, hidden in (("public", False), ("hidden", True)):
                 cases = [c for c in test_file.test_cases if c.hidden == hidden]
@@ -85,8 +79,11 @@ class Grading:
         return files
 
 
-def write_results(root, grading):
-    """Write root/results/results.json in Otter's Gradescope format plus problem and flag entries."""
+def gradescope_results(grading):
+    """The content of results.json: Otter's Gradescope format plus the problem and flag entries."""
+    from otter.run.run_autograder.autograder_config import AutograderConfig
+    from otter.test_files import GradingResults
+
     results = GradingResults(list(grading.graded_files().values())).to_gradescope_dict(AutograderConfig({}))
     if grading.messages():
         results["tests"].insert(0, {"name": PROBLEMS, "visibility": "visible", "status": "failed",
@@ -95,5 +92,9 @@ def write_results(root, grading):
     if grading.flags:
         results["tests"].append({"name": FLAGS, "visibility": "hidden", "status": "failed",
                                  "output": "\n".join(grading.flags)})
+    return results
+
+
+def write_results(root, results):
     (root / "results").mkdir(exist_ok=True)
     (root / "results" / "results.json").write_text(json.dumps(results, indent=1))

@@ -1,9 +1,11 @@
 """Gradescope entry point (run_autograder calls it): always leaves a results.json, however the submission behaves.
 
-It reads the pristine tests into memory and removes them from disk for the duration, grades in a worker
-process (worker.py) under a time and memory limit, kills whatever the submission left running, and writes a
-zero-score results.json with the reason when the worker produced none. The grading root is /autograder, or
-$LABKIT_AUTOGRADER_ROOT for a local copy of Gradescope's layout (source/, submission/, results/).
+Before any student code runs it imports everything it needs, reads the pristine tests into memory, takes a
+student account of its own (sandbox.py; created when missing) and closes source/, submission/ and results/ to it.
+It grades in a worker process (worker.py) under a time limit; then it kills every process of the student's
+account, and only then writes results.json, from what the worker reported or, when it reported nothing, with 0
+points and the reason. Without root the student's code runs as the grader's user: isolation is reduced, and it
+says so. The grading root is /autograder, or $LABKIT_AUTOGRADER_ROOT for a local copy of Gradescope's layout.
 """
 import ctypes
 import json
@@ -14,6 +16,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import sandbox
+from results import Grading, gradescope_results, write_results
 
 HERE = Path(__file__).resolve().parent
 PR_SET_CHILD_SUBREAPER = 36
@@ -42,7 +47,7 @@ def children(pid):
     return found
 
 
-def kill_leftovers():
+def kill_descendants():
     """Kill every process still descending from us (orphans are reparented to us: we are a subreaper)."""
     for _ in range(5):
         pids = children(os.getpid())
@@ -60,33 +65,34 @@ def kill_leftovers():
                 pass
 
 
-def run_worker(root, config, sources):
-    """Run worker.py; return None when it wrote results, else the reason it did not."""
+def run_worker(root, config, sources, account):
+    """Run worker.py; (the content of results.json, None) or (None, the reason there is none)."""
     started = time.monotonic()
     # LABKIT_GRADING: labs shorten students' training runs. One BLAS/OpenMP thread: the labs' models are tiny,
     # Gradescope gives half a CPU, and spinning BLAS threads only slow a busy machine down.
     env = dict(os.environ, LABKIT_GRADING="1", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE, env=env,
-                              text=True, preexec_fn=limits(config["memory_mb"]), start_new_session=True)
+    worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env, preexec_fn=limits(config["memory_mb"]),
+                              start_new_session=True)
     try:
-        worker.communicate(json.dumps(sources), timeout=config["total_timeout"])
+        found, _ = worker.communicate(json.dumps({"sources": sources, "account": account and account[:2]}),
+                                      timeout=config["total_timeout"])
     except subprocess.TimeoutExpired:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
-        return f"Grading was stopped after {config['total_timeout']} s, the time limit for the whole submission."
-    finally:
-        kill_leftovers()
-    if worker.returncode != 0:
-        return (f"The grader stopped unexpectedly (exit code {worker.returncode} after "
-                f"{time.monotonic() - started:.0f} s), for instance because the submission used too much memory.")
-    return None
-
-
-def has_results(root):
+        return None, f"Grading was stopped after {config['total_timeout']} s, the time limit for the whole submission."
     try:
-        return "tests" in json.loads((root / "results" / "results.json").read_text())
-    except (OSError, ValueError):
-        return False
+        return json.loads(found.splitlines()[-1]), None  # the last line: a library may have printed before
+    except (ValueError, IndexError):
+        return None, (f"The grader stopped unexpectedly (exit code {worker.returncode} after "
+                      f"{time.monotonic() - started:.0f} s), for instance because the submission used too much memory.")
+
+
+def close_to_student(root):
+    """The student's account may enter the grading root (its home is there) but not read the grader's folders."""
+    root.chmod(0o711)
+    for name in ("source", "submission", "results"):
+        (root / name).chmod(0o700)
 
 
 def main(root):
@@ -95,20 +101,31 @@ def main(root):
     sources = {f"tests/{p.name}": p.read_text() for p in sorted(tests.glob("*.py"))}
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
     (root / "results" / "results.json").unlink(missing_ok=True)
+    reduced = sandbox.reduced_isolation_reason()
+    account = None if reduced else sandbox.acquire_account()
+    if reduced:
+        print(f"WARNING: isolation is reduced ({reduced}): the submission runs as the grader's user and could "
+              "tamper with grading. Grade as root for full isolation.", file=sys.stderr)
+        gradescope_results(Grading(sources))  # imports otter now: later the submission could have replaced it
+    else:
+        sandbox.kill_account(account[0])
+        close_to_student(root)
     for path in tests.glob("*.py"):
         path.unlink()
     try:
-        failure = run_worker(root, config, sources)
+        found, failure = run_worker(root, config, sources, account)
     finally:
+        if account:
+            sandbox.kill_account(account[0])
+        kill_descendants()
         tests.mkdir(exist_ok=True)
         for path, source in sources.items():
             (root / "source" / path).write_text(source)
-    if failure or not has_results(root):
-        from results import Grading, write_results  # otter is slow to import: only when the worker failed
-
+    if failure:
         grading = Grading(sources)
-        grading.problems.append(failure or "The grader produced no results.")
-        write_results(root, grading)
+        grading.problems.append(failure)
+        found = gradescope_results(grading)
+    write_results(root, found)
     for test in json.loads((root / "results" / "results.json").read_text())["tests"]:
         print(f"{test['name']}: {test.get('score', '')}/{test.get('max_score', '')}" if "max_score" in test
               else f"{test['name']}:\n{test['output']}")

@@ -1,27 +1,35 @@
-"""Grades one submission: run its code cells in a fresh kernel, then the pristine tests, then write results.json.
+"""Grades one submission: runs its code cells in a kernel of the student's, then the tests here, in trusted code.
 
-Started by supervise.py with the test sources on stdin. Each cell has a time limit; a cell that outlives it
-twice, or that kills the kernel (os._exit, a crash), is skipped and the notebook is run again without it.
-Public test cases run before the hidden ones reach the kernel, so nothing a submission does while the public
-tests run can see hidden tests.
+Started by supervise.py with {"sources": test sources, "account": [uid, gid] or null} on stdin; prints the
+content of results.json on stdout. The kernel runs as the student's account (sandbox.py) and never receives test
+source: the test cases run in this process (testing.py) against proxies of the notebook's variables. Each cell
+has a time limit; a cell that outlives it twice, or that kills the kernel, is skipped and the notebook run again
+without it.
 """
+import importlib
 import json
+import os
 import secrets
 import shutil
+import signal
+import socket
 import sys
-import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+import sandbox
 from answers import manual_answers, results_entries
-from results import Grading, write_results
+from results import Grading, gradescope_results
 from supervise import load_config
 
-HARNESS = Path(__file__).with_name("harness.py")
+HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
 
 
@@ -57,9 +65,22 @@ def read_notebook(path, problems):
         return None
 
 
+class KernelGarbled(RuntimeError):
+    """The kernel sent messages that cannot be read (only a kernel whose code was tampered with does)."""
+
+
 def describe(index, cell):
     first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
     return f"code cell {index + 1} (`{first[:60]}`)"
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """Starts the kernel through sandbox.py, over ipc sockets in the kernel's home (it may have no network)."""
+
+    @property
+    def kernel_spec(self):
+        return KernelSpec(argv=[sys.executable, str(HERE / "sandbox.py"), "{connection_file}"],
+                          display_name="Python 3 (student)", language="python")
 
 
 class Client(NotebookClient):
@@ -76,72 +97,86 @@ class Client(NotebookClient):
 
 
 class Run:
-    """One kernel session: the harness cell, the student's code cells, then the test cells."""
+    """One kernel session as the student: the setup cell, the student's code cells, then the channel for the tests."""
 
-    def __init__(self, workdir, config):
-        self.config = config
+    def __init__(self, home, config, account):
+        self.home, self.config, self.account = home, config, account
         self.name = f"_labkit_{secrets.token_hex(8)}"
+        self.sock, self.kernel_end = socket.socketpair()
         notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
                                                                      "display_name": "Python 3"}})
-        self.client = Client(notebook, timeout_func=lambda cell: cell.metadata["labkit_timeout"], allow_errors=True,
-                             kernel_name="python3", interrupt_on_timeout=True,
-                             resources={"metadata": {"path": str(workdir)}})
+        manager = SandboxedKernelManager(transport="ipc", ip=str(home / ".kernel"))
+        self.client = Client(notebook, km=manager, timeout_func=lambda cell: cell.metadata["labkit_timeout"],
+                             allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
+                             resources={"metadata": {"path": str(home)}})
+
+    def kernel(self):
+        """A context in which the kernel runs (as the student when `account` is set)."""
+        uid, gid = self.account or (None, None)
+        settings = {"uid": uid, "gid": gid, "home": str(self.home), "channel": self.kernel_end.fileno(),
+                    "memory_mb": self.config["memory_mb"]}
+        return self.client.setup_kernel(env=dict(os.environ, LABKIT_SANDBOX=json.dumps(settings)),
+                                        pass_fds=[self.kernel_end.fileno()])
 
     def execute(self, source, index, timeout):
         cell = nbformat.v4.new_code_cell(source, metadata={"labkit_timeout": timeout})
         self.client.nb.cells.append(cell)
-        self.client.execute_cell(cell, index)
+        try:
+            self.client.execute_cell(cell, index)
+        except (CellTimeoutError, DeadKernelError):
+            raise
+        except Exception as err:
+            raise KernelGarbled(f"{type(err).__name__}: {err}") from err
         return cell
 
-    def harness(self):
-        """The first cell: load harness.py as a module of its own, snapshot, seed, silence grader.check."""
-        return (f"import types\n{self.name} = types.ModuleType('labkit_harness')\n"
-                f"exec(compile({HARNESS.read_text()!r}, 'labkit_harness', 'exec'), {self.name}.__dict__)\n"
-                f"{self.name} = {self.name}.Harness({self.config['seed']})\n{self.name}.grading_mode()\ndel types")
+    def setup(self):
+        """The first cell: load channel.py as a module of its own, silence grader.check, seed."""
+        return (f"import types\n{self.name} = types.ModuleType('labkit_channel')\n"
+                f"exec(compile({(HERE / 'channel.py').read_text()!r}, 'labkit_channel', 'exec'), "
+                f"{self.name}.__dict__)\n{self.name}.grading_mode()\n{self.name}.seed_all({self.config['seed']})\n"
+                "del types")
 
-    def tests(self, sources, results_path):
-        """Run the test cases of `sources` in the kernel; their outcome, or None when none was written."""
-        self.execute(f"{self.name}.run_tests(globals(), {sources!r}, {str(results_path)!r}, "
-                     f"{self.config['test_timeout']})", len(self.client.nb.cells), self.config["total_timeout"])
-        outcome = json.loads(results_path.read_text()) if results_path.exists() else None
-        shutil.rmtree(results_path.parent, ignore_errors=True)
-        return outcome
+    def start_serving(self):
+        """Leave the kernel running a cell that serves the tests over its end of the socket pair."""
+        self.client.kc.execute(f"{self.name}.serve(3, globals())", store_history=False)
+
+    def interrupt(self):
+        os.kill(self.client.km.provisioner.process.pid, signal.SIGINT)
 
 
 def execute_submission(cells, config, run, grading):
-    """Run `cells`, then the public and then the hidden test cases; fill `grading`.
+    """Run `cells`, then the public and the hidden test cases; fill `grading`.
 
-    Raises DeadKernelError or CellTimeoutError when a student cell kills the kernel or cannot be interrupted.
+    Raises DeadKernelError, CellTimeoutError or KernelGarbled when a student cell kills the kernel, cannot be
+    interrupted or garbles the kernel's messages.
     """
-    harness = run.execute(run.harness(), 0, config["total_timeout"])
-    if any(o.get("output_type") == "error" for o in harness.outputs):
-        raise RuntimeError(f"grading harness failed: {harness.outputs}")
+    setup = run.execute(run.setup(), 0, config["total_timeout"])
+    if any(o.get("output_type") == "error" for o in setup.outputs):
+        raise RuntimeError(f"grading setup failed: {setup.outputs}")
     for index, cell in enumerate(cells):
         grading.last_cell = index
         grading.note_cell(describe(index, cell), run.execute(cell.source, index + 1, config["cell_timeout"]),
-                           config["cell_timeout"])
+                          config["cell_timeout"])
     grading.last_cell = None
-    for phase, sources in (("public", grading.public_sources), ("hidden", grading.hidden_sources)):
-        results_path = Path(tempfile.mkdtemp()) / f"{secrets.token_hex(8)}.json"
-        try:
-            outcome = run.tests(sources, results_path)
-        except (DeadKernelError, CellTimeoutError):
-            outcome = None
-        if outcome is None:
-            grading.problems.append(f"The {phase} tests could not finish (the submission stopped or disrupted "
-                                    "them); those tests score 0.")
-            return
-        grading.record(phase, outcome)
+    run.kernel_end.close()
+    run.start_serving()
+    import testing
+
+    testing.test_notebook(run.sock, run.interrupt, grading, config)
 
 
-def fresh_workdir(files, workdir):
-    """An empty `workdir` holding a copy of the autograder's files (data/...), as each run's working directory."""
-    shutil.rmtree(workdir, ignore_errors=True)
-    shutil.copytree(files, workdir) if files.is_dir() else workdir.mkdir()
+def fresh_home(files, home, account):
+    """An empty `home` holding a copy of the autograder's files (data/...), owned by the student's account."""
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.copytree(files, home) if files.is_dir() else home.mkdir()
+    if account:
+        for path in [home, *home.rglob("*")]:
+            os.chown(path, *account, follow_symlinks=False)
+        home.chmod(0o700)
 
 
-def grade(root, config, sources):
-    """Grade root/submission with the test `sources`; return the Grading (results not yet written)."""
+def grade(root, config, sources, account):
+    """Grade root/submission with the test `sources`; return the Grading."""
     grading = Grading(sources)
     notebook_path = find_notebook(root / "submission", config["lab"], grading.problems)
     notebook = notebook_path and read_notebook(notebook_path, grading.problems)
@@ -151,42 +186,49 @@ def grade(root, config, sources):
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     if not any(c.source.strip() for c in cells):
         grading.problems.append(f"{notebook_path.name} has no code to run.")
-    workdir = root / "grading"
+    home = root / "grading"
+    os.chdir(root / "source" / "files" if (root / "source" / "files").is_dir() else root)  # pristine data
     skipped = {}
     for _ in range(MAX_RUNS):
-        fresh_workdir(root / "source" / "files", workdir)
+        if account:
+            sandbox.kill_account(account[0])  # what an earlier run left
+        fresh_home(root / "source" / "files", home, account)
         grading.reset(skipped)
-        run = Run(workdir, config)
+        run = Run(home, config, account)
         try:
-            with run.client.setup_kernel():
+            with run.kernel():
                 execute_submission([nbformat.v4.new_code_cell("pass") if i in skipped else c
                                     for i, c in enumerate(cells)], config, run, grading)
             break
-        except (DeadKernelError, CellTimeoutError) as err:
+        except (DeadKernelError, CellTimeoutError, KernelGarbled) as err:
             index = grading.last_cell
             if index is None or index in skipped:
                 raise
-            why = "never finished" if isinstance(err, CellTimeoutError) else "ended the Python process (kernel died)"
+            why = {CellTimeoutError: "never finished", KernelGarbled: "made the kernel send malformed messages"}.get(
+                type(err), "ended the Python process (kernel died)")
             skipped[index] = f"{describe(index, cells[index])} {why}; it was skipped and the notebook run again."
+        finally:
+            run.sock.close()
+            run.kernel_end.close()
     else:
         grading.problems.append("Too many cells had to be skipped; grading gave up.")
-    check_tests_untouched(root, workdir, grading)
+    check_tests_untouched(root, home, grading)
     return grading
 
 
-def check_tests_untouched(root, workdir, grading):
+def check_tests_untouched(root, home, grading):
     """Flag a submission that wrote test files (the tests are graded from memory, never from disk)."""
-    written = [p for d in (root / "source" / "tests", workdir / "tests") if d.is_dir() for p in d.rglob("*")]
+    written = [p for d in (root / "source" / "tests", home / "tests") if d.is_dir() for p in d.rglob("*")]
     if written:
-        grading.flags.append(f"The submission wrote test files: {', '.join(map(str, written))[:1000]}")
         grading.problems.append("The submission created or changed test files, so it earns no credit.")
+        grading.flag([f"The submission wrote test files: {', '.join(map(str, written))[:1000]}"])
 
 
 def main(root):
-    config = load_config(root)
-    sources = json.loads(sys.stdin.read())
-    grading = grade(root, config, sources)
-    write_results(root, grading)
+    threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
+    request = json.loads(sys.stdin.read())
+    grading = grade(root, load_config(root), request["sources"], request["account"])
+    print(json.dumps(gradescope_results(grading)))
 
 
 if __name__ == "__main__":

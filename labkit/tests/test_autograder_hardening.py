@@ -2,21 +2,31 @@
 
 Every submission is graded by the built zip itself, unpacked into a Gradescope-shaped folder and run through
 its run_autograder (labkit.grading). Submissions are the lab's solution or student notebook with cells added
-or removed; faults that touch different questions share a submission. They are graded two at a time in a
-module-scoped fixture. Needs the built zip (`python -m labkit build lab2-6`), or LAB2_6_AUTOGRADER_ZIP.
+or removed; faults that touch different questions share a submission, and every attack starts from the blank
+student notebook, so that a successful attack shows as points not earned. They are graded two at a time in a
+module-scoped fixture. Needs the built zip (`python -m labkit build lab2-6`), or LAB2_6_AUTOGRADER_ZIP. The
+attacks are graded only where student code runs as an account of its own (as root, as CI does).
 """
+import base64
 import csv
+import io
 import json
 import os
+import pwd
 import re
+import socket
+import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import numpy
 import pytest
+import torch
 
 from labkit import batch, build
+from labkit.autograder import channel, sandbox
 from labkit.autograder.results import only_cases
 from labkit.grading import grade_submission
 
@@ -33,32 +43,29 @@ HANG = "while True:\n    pass"
 MEMORY = "too_big = bytearray(64 * 2**30)"
 KILL = "import os\nos._exit(0)"
 IGNORES_INTERRUPTS = "import time\nwhile True:\n    try:\n        time.sleep(100)\n    except KeyboardInterrupt:\n        pass"
-# True inside a test case (walks the stack; inspect.stack() is too slow for code the notebook calls often).
-IN_TEST = '''
-import sys
-def _in_test():
-    frame = sys._getframe(1)
-    while frame is not None and not frame.f_code.co_name.startswith("test_"):
-        frame = frame.f_back
-    return frame is not None
-'''
+NOTEBOOK_DONE = "_notebook_done = True  # what the functions above call after this runs comes from the tests"
 # Called by the public tests: prints and raises whatever test source it can find on disk or on the stack.
-EXFILTRATE = IN_TEST + '''
+EXFILTRATE = '''
 _real_causal_mask = causal_mask
 def causal_mask(T):
     import inspect, pathlib
-    if _in_test():
-        stolen = [p.read_text(errors="ignore") for p in pathlib.Path("..").rglob("*.py")]
+    if globals().get("_notebook_done"):
+        stolen = []
+        for path in pathlib.Path("..").rglob("*.py"):
+            try:
+                stolen.append(path.read_text(errors="ignore"))
+            except OSError:
+                pass
         stolen += [repr(f.frame.f_locals)[:20000] for f in inspect.stack()]
         print("\\n".join(stolen))
         raise AssertionError("STOLEN\\n" + "\\n".join(stolen))
     return _real_causal_mask(T)
 '''
 # Hangs only when a test calls it.
-HANG_IN_TESTS = IN_TEST + '''
+HANG_IN_TESTS = '''
 _real_all_logits = UATTNLM.all_logits
 def _all_logits(self, ids):
-    while _in_test():
+    while globals().get("_notebook_done"):
         pass
     return _real_all_logits(self, ids)
 UATTNLM.all_logits = _all_logits
@@ -72,13 +79,156 @@ for folder in [pathlib.Path("tests"), *pathlib.Path("..").glob("*/tests")]:
         old.unlink()
     (folder / "attention.py").write_text(forged)
 '''
-TAMPER = '''
-import numpy, otter, sys, torch
+# Attacks on the grader's processes and files, from the notebook's kernel.
+FORGE = """
+import atexit, json, os, time
+QUESTIONS = ["attention", "attn_perplexities", "attnlm_sample", "causal_attention_mask", "uattnlm_sample"]
+FORGED = json.dumps({"tests": [{"name": q, "score": 6, "max_score": 6} for q in QUESTIONS]})
+def forge():
+    try:
+        with open("../results/results.json", "w") as f:
+            f.write(FORGED)
+    except OSError:
+        pass
+atexit.register(forge)
+if os.fork() == 0:  # outlives the kernel, rewriting the results until long after grading
+    os.setsid()
+    for _ in range(3000):
+        forge()
+        time.sleep(0.1)
+    os._exit(0)
+"""
+SIGNAL_GRADER = """
+import os, signal
+def grader_processes():
+    pid = os.getpid()
+    while pid > 1:
+        with open(f"/proc/{pid}/stat") as f:
+            pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            command = f.read()
+        if b"supervise.py" in command or b"worker.py" in command:
+            yield pid
+for pid in list(grader_processes()):
+    for sig in (signal.SIGSTOP, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except OSError as err:
+            print("could not signal", pid, err)
+    for leak in ("mem", "environ", "fd/0"):  # the grader's memory holds the hidden tests
+        try:
+            with open(f"/proc/{pid}/{leak}", "rb") as f:
+                print("READ", f.read(200000))
+        except OSError as err:
+            print("could not read", pid, leak, err)
+"""
+WRITE_GRADER = """
+import os
+for path, text in [("../source/labkit_autograder/results.py", "raise SystemExit('replaced')\\n"),
+                   ("../source/labkit_autograder/supervise.py", "raise SystemExit('replaced')\\n"),
+                   ("../source/tests/attention.py", "points = 6\\n"),
+                   (os.path.expanduser("~/.ipython/profile_default/startup/00-forge.py"), "print('startup')\\n")]:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        print("wrote", path)
+    except OSError as err:
+        print("could not write", path, err)
+"""
+# Attacks on the tests from the functions they call: the stack, gc, trace and profile hooks, the references a
+# test hands student code, lying objects and tensor subclasses, patched torch.
+IN_PROCESS = """
+import gc, sys, torch
+import torch.nn as nn
+class Liar:
+    # Equal to everything, true, and the same whatever is asked of it.
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __bool__(self): return True
+    def __len__(self): return 2
+    def __iter__(self): return iter([self, self])
+    def __getattr__(self, name): return self
+    def __call__(self, *args, **kwargs): return self
+    def __float__(self): return 2.0
+class Agreeable(torch.Tensor):
+    # A tensor for which every torch function (allclose, equal, isfinite, ...) answers True.
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return True
+_stolen = {}
+def _steal():
+    # Take whatever a test left within reach on the stack; mark every outcome in memory as passed.
+    names = ("ref_attention", "ref_logits", "expected", "want", "A_ref", "C_ref")
+    frame = sys._getframe()
+    while frame is not None:
+        _stolen.update({k: v for k, v in frame.f_locals.items() if k in names})
+        frame = frame.f_back
+    for obj in gc.get_objects():
+        if isinstance(obj, dict) and "passed" in obj:
+            obj["passed"] = True
+def _hook(frame, event, arg):  # a profile and trace hook that would turn failed outcomes into passed ones
+    if event == "return" and isinstance(arg, dict) and "passed" in arg:
+        arg["passed"] = True
+sys.setprofile(_hook)
+sys.settrace(_hook)
+def attention(batched_Q, batched_K, batched_V, mask=None):
+    _steal()
+    if "attention" in _stolen:  # the reference attention a test handed the model earlier
+        return _stolen["attention"](batched_Q, batched_K, batched_V, mask)
+    A = torch.zeros(batched_Q.size(0), batched_Q.size(1), batched_K.size(1)).as_subclass(Agreeable)
+    return A, Liar()
+_own_attention = attention
+def causal_mask(T):
+    _steal()
+    return torch.zeros(T, T, dtype=torch.bool).as_subclass(Agreeable)
+def _all_logits(self, ids):
+    _steal()
+    if globals()["attention"] is not _own_attention:  # in the attnlm tests: the test's reference attention
+        _stolen["attention"] = globals()["attention"]
+    return Liar()
+ATTNLM.all_logits = _all_logits
+UATTNLM.all_logits = lambda self, ids: torch.zeros(*ids.shape, len(self.hf_tokenizer)).as_subclass(Agreeable)
+nn.Linear.forward = lambda self, x: Liar()
+def neglogprob(documents, model):
+    _steal()
+    _stolen["model"] = model  # the test's reference model
+    for name in ("__dict__", "state", "all_logits"):
+        try:
+            _stolen[name] = getattr(model, name)
+        except Exception:
+            pass
+    return Liar()
+attn_ppl_madison_model_madison_document = attn_ppl_hamilton_model_madison_document = Liar()
+attn_ppl_madison_model_hamilton_document = attn_ppl_hamilton_model_hamilton_document = Liar()
 torch.allclose = lambda *args, **kwargs: True
 torch.Tensor.__eq__ = lambda self, other: True
-sys.modules["numpy"] = type(sys)("numpy")
-otter.test_files.exception_test.ExceptionTestFile.run = lambda self, env: None
-'''
+"""
+JSON_PATCH = """
+import json
+json.JSONEncoder.encode = lambda self, o: '"passed"'
+json.dumps = lambda *args, **kwargs: '"passed"'
+"""
+WIRE_GARBAGE = """
+import os
+os.write(3, (8).to_bytes(8, "big") + b'"passed"')  # the grader's end of fd 3 reads this when the tests start
+"""
+# Honest work that must keep full marks: pickling checkpoints, threads, a lot of output, one cell out of memory.
+HONEST = """
+import threading
+from concurrent.futures import ThreadPoolExecutor
+torch.save(attn_lm_madison.state_dict(), "checkpoint.pt")
+torch.save(attn_lm_madison, "whole_model.pt")
+restored = torch.load("checkpoint.pt", weights_only=True)
+with ThreadPoolExecutor(4) as pool:
+    sums = list(pool.map(lambda tensor: float(tensor.sum()), restored.values()))
+background = threading.Thread(target=lambda: sum(range(10**7)), daemon=True)
+background.start()
+for line in range(20000):
+    print(f"{line}: " + "many words " * 10)
+"""
+MEMORY_HOG = "hog = [torch.empty(2**28) for _ in range(256)]  # 256 GB, one GB at a time"
+ISOLATED = sandbox.reduced_isolation_reason() is None
 
 
 def code_cell(source):
@@ -126,13 +276,19 @@ def submission(label, folder):
     builders = {
         "solution": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION)), {}),
         "renamed_export": lambda: (export_zip(folder, notebook_with(SOLUTION), "my copy of lab 2-6.ipynb"), {}),
-        "faults": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION, after=faults,
-                                                                       remove=["def neglogprob("])),
-                           {"cell_timeout": 15}),
+        "faults": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION, after=faults, remove=[
+            "def neglogprob("], append=[NOTEBOOK_DONE])), {"cell_timeout": 15}),
         "kill_and_test_hang": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
-            SOLUTION, after=[("def load_model(", KILL), ("class UATTNLM(", HANG_IN_TESTS)])), {"test_timeout": 2}),
+            SOLUTION, after=[("def load_model(", KILL), ("class UATTNLM(", HANG_IN_TESTS)], append=[NOTEBOOK_DONE])),
+            {"test_timeout": 2}),
         "rewrite_tests": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION, append=[REWRITE_TESTS])), {}),
-        "tamper": lambda: (write(folder, "lab2-6.ipynb", notebook_with(STUDENT, append=[TAMPER])), {}),
+        "escape": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
+            STUDENT, append=[FORGE, SIGNAL_GRADER, WRITE_GRADER, KILL])), {}),
+        "in_process": lambda: (write(folder, "lab2-6.ipynb", notebook_with(STUDENT, append=[IN_PROCESS])), {}),
+        "json_patch": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
+            STUDENT, append=[JSON_PATCH, WIRE_GARBAGE])), {}),
+        "honest": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
+            SOLUTION, after=[("def attention(", MEMORY_HOG)], append=[HONEST])), {}),
         "ignores_interrupts": lambda: (write(folder, "lab2-6.ipynb", tiny), {"cell_timeout": 3}),
         "whole_timeout": lambda: (write(folder, "lab2-6.ipynb", tiny), {"cell_timeout": 100, "total_timeout": 15}),
         "python_file": lambda: (write(folder, "lab2-6.py", b"def attention(Q, K, V):\n    return None\n"), {}),
@@ -142,8 +298,9 @@ def submission(label, folder):
     return builders[label]()
 
 
-# The slowest first, so that two workers finish together.
-LABELS = ["kill_and_test_hang", "faults", "solution", "renamed_export", "rewrite_tests", "tamper",
+# The slowest first, so that two workers finish together; attacks only where they cannot reach the grader.
+LABELS = ["kill_and_test_hang", "faults", "honest", "solution", "renamed_export", "rewrite_tests",
+          *(["escape", "in_process", "json_patch"] if ISOLATED else []),
           "ignores_interrupts", "whole_timeout", "empty", "python_file", "garbage"]
 
 
@@ -179,15 +336,33 @@ def visible_text(result):
     return "\n".join(t.get("output", "") for t in result["results"]["tests"] if t.get("visibility") == "visible")
 
 
+def hidden_test_lines():
+    """Lines of the hidden tests that appear nowhere in the public tests or the solution."""
+    with zipfile.ZipFile(AUTOGRADER_ZIP) as zf:
+        sources = [zf.read(n).decode() for n in zf.namelist() if n.startswith("tests/")]
+    public = {line.strip() for s in sources for line in only_cases(s, hidden=False).splitlines()}
+    public |= {line.strip() for c in nbformat.read(SOLUTION, as_version=4).cells for line in c.source.splitlines()}
+    hidden = {line.strip() for s in sources for line in only_cases(s, hidden=True).splitlines()} - public
+    return [line for line in hidden if len(re.findall(r"\w+", line)) >= 3 and not any(line in p for p in public)]
+
+
+def student_processes():
+    accounts = [a.pw_uid for a in pwd.getpwall() if a.pw_name.startswith("labkit-student-")]
+    return [pid for uid in accounts for pid in sandbox.processes_of(uid)]
+
+
 def test_zip_runs_the_supervisor():
     with zipfile.ZipFile(AUTOGRADER_ZIP) as zf:
         names = set(zf.namelist())
         run_autograder = zf.read("run_autograder").decode()
+        setup = zf.read("setup.sh").decode()
         config = json.loads(zf.read("labkit_autograder/config.json"))
-    assert {f"labkit_autograder/{m}" for m in ("supervise.py", "worker.py", "results.py", "harness.py")} <= names
+    modules = ("supervise.py", "worker.py", "results.py", "testing.py", "channel.py", "sandbox.py")
+    assert {f"labkit_autograder/{m}" for m in modules} <= names
     assert run_autograder.rstrip().endswith('source/labkit_autograder/supervise.py"')
     assert "mamba activate otter-env" in run_autograder
-    assert config["lab"] == "lab2-6" and config["cell_timeout"] == 60
+    assert "useradd --system" in setup and "labkit-student-0" in setup
+    assert config["lab"] == "lab2-6" and config["cell_timeout"] == 60 and config["total_timeout"] < 600
 
 
 def test_solution_full_marks_and_deterministic(graded):
@@ -216,17 +391,12 @@ def test_faulty_cells_are_reported_and_later_cells_still_graded(graded):
 
 
 def test_no_hidden_test_source_in_student_visible_output(graded):
-    result = graded["faults"]
-    assert "STOLEN" in visible_text(result)  # the public tests did call the exfiltrating function
-    with zipfile.ZipFile(AUTOGRADER_ZIP) as zf:
-        sources = [zf.read(n).decode() for n in zf.namelist() if n.startswith("tests/")]
-    public = {line.strip() for s in sources for line in only_cases(s, hidden=False).splitlines()}
-    public |= {line.strip() for c in nbformat.read(SOLUTION, as_version=4).cells for line in c.source.splitlines()}
-    hidden = {line.strip() for s in sources for line in only_cases(s, hidden=True).splitlines()} - public
-    secret = [line for line in hidden if len(re.findall(r"\w+", line)) >= 3 and not any(line in p for p in public)]
+    assert "STOLEN" in visible_text(graded["faults"])  # the public tests did call the exfiltrating function
+    secret = hidden_test_lines()
     assert secret
-    leaked = [line for line in secret if line in visible_text(result)]
-    assert not leaked, leaked[:5]
+    for label in {"faults", "escape", "in_process"} & set(graded):
+        leaked = [line for line in secret if line in visible_text(graded[label])]
+        assert not leaked, (label, leaked[:5])
 
 
 def test_killed_kernel_skips_the_cell_and_hung_test_times_out(graded):
@@ -246,14 +416,45 @@ def test_rewritten_tests_earn_nothing_and_are_flagged(graded):
     assert "wrote test files" in result["flags"]
 
 
-def test_tampering_is_restored_flagged_and_earns_nothing(graded):
-    result = graded["tamper"]
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_attacks_on_the_graders_processes_and_files_earn_nothing(graded):
+    # fork and atexit rewriting results.json, SIGSTOP and SIGKILL to the grader, reading its memory, writing
+    # into source/ and an IPython startup file, then killing the kernel so that the notebook is run again
+    result = graded["escape"]
+    assert set(result["possible"]) == QUESTIONS and total(result) == 0 and full(result) == 20
+    assert re.search(r"\(`import os`\) ended the Python process \(kernel died\); it was skipped", result["problems"])
+    assert "Public Tests" in {t["name"] for t in result["results"]["tests"]}  # the grader's own results.json
+    assert not student_processes()  # nothing the submissions started survives grading
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_attacks_on_the_tests_earn_nothing_and_are_flagged(graded):
+    # frames, gc, trace and profile hooks, a stolen reference attention and model, lying objects, a tensor
+    # subclass, patched nn.Linear.forward, torch.allclose and Tensor.__eq__
+    result = graded["in_process"]
     assert total(result) == 0 and full(result) == 20
-    assert "modified the grading environment" in result["problems"]
-    for name in ("torch.allclose", "torch.Tensor.__eq__", "sys.modules['numpy']", "ExceptionTestFile.run"):
-        assert name in result["flags"]
+    assert "interfered with the grader" in result["problems"]
+    assert "object of an earlier test case" in result["flags"]
+    assert "private attribute __dict__" in result["flags"]
     flags_entry = next(t for t in result["results"]["tests"] if t["name"].startswith("Integrity flags"))
     assert flags_entry["visibility"] == "hidden"
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_patched_json_encoder_earns_nothing_and_is_flagged(graded):
+    # the patch garbles the kernel's Jupyter messages (the cell is skipped) and garbage on the test channel
+    result = graded["json_patch"]
+    assert total(result) == 0 and full(result) == 20
+    assert re.search(r"\(`import json`\) made the kernel send malformed messages; it was skipped", result["problems"])
+    assert "broke the grading protocol" in result["flags"]
+
+
+def test_honest_work_keeps_full_marks(graded):
+    # torch.save (pickling once tripped the in-kernel guards), threads, 20,000 printed lines, a cell out of memory
+    result = graded["honest"]
+    assert total(result) == full(result) == 20
+    assert result["flags"] is None
+    assert re.search(r"\(`hog = .*`\) raised (RuntimeError|MemoryError)", result["problems"])
 
 
 def test_uninterruptible_cell_is_skipped(graded):
@@ -298,20 +499,67 @@ def test_batch_grading_writes_a_gradebook_and_skips_graded_submissions(tmp_path)
     assert results.stat().st_mtime_ns == stamp
 
 
-def test_harness_restores_what_a_submission_replaced():
-    import sys
-    import numpy
-    import torch
+def test_without_root_grades_anyway_and_says_isolation_is_reduced(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABKIT_REDUCED_ISOLATION", "1")
+    notebook = nbformat.v4.new_notebook(cells=[code_cell(
+        "import torch\ndef causal_mask(T):\n    return torch.ones(T, T, dtype=torch.bool).tril()")])
+    result = grade_submission(AUTOGRADER_ZIP, write(tmp_path, "lab2-6.ipynb", notebook), tmp_path / "results")
+    assert "WARNING: isolation is reduced (LABKIT_REDUCED_ISOLATION is set)" in result["output"]
+    assert result["scores"]["causal_attention_mask"] == 2 and total(result) == 2 and result["flags"] is None
 
-    from labkit.autograder import harness
 
-    saved = harness.snapshot()
-    allclose = torch.allclose
-    torch.allclose = lambda *args, **kwargs: True
-    torch.Tensor.sneaky = lambda self: None
-    sys.modules["numpy"] = None
-    del harness.test_case.call_func
-    changed = harness.restore(saved)
-    assert sorted(changed) == ["sys.modules['numpy']", "test_case.call_func", "torch.Tensor.sneaky", "torch.allclose"]
-    assert torch.allclose is allclose and sys.modules["numpy"] is numpy and not hasattr(torch.Tensor, "sneaky")
-    assert callable(harness.test_case.call_func) and harness.restore(saved) == []
+def serving(namespace):
+    """The trusted end of a channel whose student end serves `namespace` from a thread of this process."""
+    trusted, student = socket.socketpair()
+    threading.Thread(target=channel.Channel(student, "student").serve, args=(namespace,), daemon=True).start()
+    return channel.Channel(trusted, "trusted", interrupt=lambda: None)
+
+
+def test_channel_copies_values_and_stands_in_for_the_rest():
+    class Subclass(torch.Tensor):
+        pass
+
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    namespace = {"tensor": torch.ones(2).as_subclass(Subclass), "nested": (1, "a", [2.5, None], {"k": True}),
+                 "liar": Liar(), "double": lambda x: x * 2, "objects": numpy.array([object()]),
+                 "peek": lambda f: f.__code__, "call": lambda f, x: f(x), "keep": lambda f: namespace.update(kept=f),
+                 "call_kept": lambda x: namespace["kept"](x)}
+    wire = serving(namespace)
+    wire.begin_case(seed=0, seconds=10)
+    env = wire.namespace()
+    assert type(env["tensor"]) is torch.Tensor and env["tensor"].tolist() == [1.0, 1.0]
+    assert env["nested"] == (1, "a", [2.5, None], {"k": True})
+    liar = env["liar"]
+    assert type(liar).__name__ == "Liar" and isinstance(liar, channel.Proxy) and liar != 1  # no __eq__ forwarded
+    assert isinstance(env["objects"], channel.Proxy)  # object arrays would need pickle: they stay in the kernel
+    assert env["double"](torch.arange(3)).tolist() == [0, 2, 4] and env.get("missing", 7) == 7
+
+    def reference(x):  # a test's function handed to student code: it runs here, its insides stay hidden
+        return x + 1
+
+    assert env["call"](reference, 1) == 2
+    with pytest.raises(AttributeError, match="private attributes"):
+        env["peek"](reference)
+    env["keep"](reference)
+    wire.end_case()
+    wire.begin_case(seed=0, seconds=10)
+    with pytest.raises(channel.RemoteError, match="earlier test case"):
+        env = wire.namespace()
+        env["call_kept"](1)
+    assert wire.incidents == ["read the private attribute __code__ of a test's object",
+                              "used a function object of an earlier test case"]
+
+
+def test_channel_refuses_pickles_and_malformed_messages():
+    buffer = io.BytesIO()
+    numpy.save(buffer, numpy.array([object()]), allow_pickle=True)
+    for reply in ({"reply": 1, "value": {"t": "ndarray", "npy": base64.b64encode(buffer.getvalue()).decode()}},
+                  "passed"):
+        trusted, student = socket.socketpair()
+        data = json.dumps(reply).encode()
+        student.sendall(len(data).to_bytes(8, "big") + data)
+        with pytest.raises(channel.Violation):
+            channel.Channel(trusted, "trusted", interrupt=lambda: None).request("seed", None, 0)

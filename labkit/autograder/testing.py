@@ -1,0 +1,94 @@
+"""The test cases, run in the trusted worker against the student's kernel.
+
+A test case is an ordinary function of an Otter exception-based test file; each notebook variable it names (and
+`env`, the notebook's globals) is a proxy into the kernel (channel.py), and what comes back is a copy. Test source
+and expected values never enter the kernel. worker.py imports this module in the background while the notebook
+runs, since torch and otter take seconds to import.
+
+A test that must run code next to the student's objects (train a step, patch a method with a stand-in, check
+that only NumPy is used) names a self-contained helper function that reveals no expected value and wraps it:
+
+    try:
+        from labkit_grading import in_kernel  # the isolated autograder: the helper runs in the student's kernel
+    except ImportError:
+        def in_kernel(function):  # grader.check in the notebook: it already runs there
+            return function
+    helper = in_kernel(helper)
+"""
+import inspect
+import linecache
+import sys
+import textwrap
+
+import torch
+from otter.test_files.exception_test import ExceptionTestFile
+
+from channel import Broken, CallTimeout, Channel, Violation
+
+torch.set_num_threads(1)  # tests compute on small tensors: one thread is fastest, above all on a shared CPU
+current_channel = None
+
+
+def in_kernel(function):
+    """A proxy of `function`, a test's helper, defined anew from its source in the student's kernel."""
+    code = function.__code__
+    if code.co_freevars:
+        raise TypeError(f"in_kernel({function.__name__}): a helper that runs in the notebook's kernel must be "
+                        f"self-contained, but it uses {', '.join(code.co_freevars)} of the test around it")
+    return current_channel.request("define", None, textwrap.dedent(inspect.getsource(function)), function.__name__)
+
+
+sys.modules["labkit_grading"] = sys.modules[__name__]
+
+
+def run_case(test_file, case, channel, seed, seconds):
+    """(passed, message) of one test case, limited to `seconds` of calls into the kernel."""
+    global current_channel
+    current_channel = channel
+    try:
+        channel.begin_case(seed, seconds)
+        case.body.call_func(channel.namespace())
+        return True, "✅ Test case passed"
+    except CallTimeout:
+        return False, f"❌ Test case failed\nTest {case.name} did not finish within {seconds} s"
+    except Broken:
+        raise
+    except Exception as err:
+        return False, "❌ Test case failed\n" + test_file._generate_error_message(err)
+    finally:
+        channel.end_case()
+
+
+def run_tests(channel, sources, config):
+    """({path: [{name, passed, message}]}, None or why the kernel could not go on) for the cases of `sources`."""
+    outcome, broken = {}, None
+    for path, source in sources.items():
+        linecache.cache[path] = (len(source), None, source.splitlines(True), path)  # for in_kernel's helpers
+        test_file = ExceptionTestFile.from_string(source, path=path)
+        outcome[path] = []
+        for case in test_file.test_cases:
+            passed, message = False, f"❌ Test case failed\nNot run: {broken}."
+            if not broken:
+                try:
+                    passed, message = run_case(test_file, case, channel, config["seed"], config["test_timeout"])
+                except Broken as err:
+                    broken = str(err) or "the notebook's kernel stopped responding"
+                    message = f"❌ Test case failed\nTest {case.name} could not finish: {broken}."
+                    if isinstance(err, Violation):
+                        channel.incidents.append(f"broke the grading protocol ({broken})")
+            outcome[path].append({"name": case.name, "passed": passed, "message": message})
+    return outcome, broken
+
+
+def test_notebook(sock, interrupt, grading, config):
+    """Run the public, then the hidden test cases over the kernel's socket `sock`; fill `grading`."""
+    channel = Channel(sock, "trusted", interrupt)
+    try:
+        for phase, sources in (("public", grading.public_sources), ("hidden", grading.hidden_sources)):
+            grading.outcomes[phase], broken = run_tests(channel, sources, config)
+            if broken:
+                grading.problems.append(f"The {phase} tests could not finish ({broken}); the rest score 0.")
+                return
+        channel.request("bye", None)
+    finally:
+        grading.flag([f"The submission's code {incident}." for incident in dict.fromkeys(channel.incidents)])
