@@ -27,7 +27,13 @@ import numpy
 import torch
 
 MAX_MESSAGE = 256 << 20
-LIBRARIES = {"torch", "numpy", "pathlib", "transformers", "tokenizers"}  # whose classes proxies may pose as
+LIBRARIES = {"torch", "numpy", "pathlib", "transformers"}  # whose pure-Python classes proxies may pose as
+# Reading these on a test's object is an attempt at its insides (a flag); other special names (__deepcopy__,
+# __array__, ...) are what libraries probe for, refused without a flag.
+INTROSPECTION = {"__code__", "__globals__", "__closure__", "__dict__", "__func__", "__self__", "__wrapped__",
+                 "__defaults__", "__kwdefaults__", "__builtins__", "__getattribute__", "__reduce__", "__reduce_ex__",
+                 "__getstate__", "__subclasses__", "__init__", "__call__", "__get__", "__objclass__"}
+HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, without a C layout of its own
 GRACE = 5  # seconds the kernel has to give up an interrupted call
 NAMESPACE = 0  # handle of the notebook's global variables
 DTYPES = {name: getattr(torch, name) for name in ("bool", "uint8", "int8", "int16", "int32", "int64", "float16",
@@ -136,6 +142,12 @@ class Proxy:
     def __fspath__(self):
         return self._labkit("fspath")
 
+    def __copy__(self):  # a proxy is a reference: copies share the object, as copies of a function do
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
 
 class CallableProxy(Proxy):
     __slots__ = ()
@@ -167,11 +179,17 @@ def library_class(type_name, bases):
         found = functools.reduce(lambda obj, name: getattr(obj, name, None), qualname.split("."),
                                  sys.modules[module_name])
         if isinstance(found, type):
-            try:
-                return type(type_name, (found,), {"__module__": "notebook"})
-            except TypeError:  # a class that cannot be derived from
-                return None
+            return posing_class(type_name, found)
     return None
+
+
+def posing_class(type_name, base):
+    """A subclass of `base` named `type_name`, or None when `base` has a C layout (tensors, arrays): C code
+    that trusted `isinstance` would read a proxy's memory as its own."""
+    if any(c is not object and not c.__flags__ & HEAP_TYPE for c in base.__mro__) or issubclass(
+            base, (torch.Tensor, numpy.ndarray, numpy.generic)):
+        return None
+    return type(type_name, (base,), {"__module__": "notebook"})
 
 
 class Channel:
@@ -383,8 +401,10 @@ class Channel:
         if type(message["obj"]) is not dict or message["obj"].get("t") != self.side:
             raise Violation("the notebook's kernel sent a request about one of its own objects")
         if self.side == "trusted" and operation == "getattr" and str(params[0]).startswith("_"):
-            self.incidents.append(f"read the private attribute {str(params[0])[:50]} of a test's object")
-            raise AttributeError(f"the grader's objects do not show private attributes ({params[0]})")
+            name = str(params[0])[:50]
+            if name in INTROSPECTION or not (name.startswith("__") and name.endswith("__")):
+                self.incidents.append(f"read the private attribute {name} of a test's object")
+            raise AttributeError(f"the grader's objects do not show private attributes ({name})")
         target = self.decode(message["obj"])
         if operation == "call" and self.side == "student":
             return self.call_noting_changes(target, *params, inplace)

@@ -29,7 +29,7 @@ MAX_FILE_MB = 1024
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
 MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 4096, 8192, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
-KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ")
+KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -182,6 +182,9 @@ def keep_only_channel(channel):
 
 def launch(connection_file, arguments):
     settings = json.loads(os.environ["LABKIT_SANDBOX"])
+    # the interpreter by its real folder (the path it was started by may cross a folder the student cannot
+    # enter), keeping its own name so that a virtual environment is still found next to it
+    python = os.path.join(os.path.realpath(os.path.dirname(sys.executable)), os.path.basename(sys.executable))
     home = Path(settings["home"])
     keep_only_channel(settings["channel"])
     environment = {k: v for k, v in os.environ.items() if k in KEPT_ENVIRONMENT or k.startswith("JPY_")}
@@ -196,8 +199,7 @@ def launch(connection_file, arguments):
         become(settings["uid"], settings["gid"])
     limit(settings["memory_mb"], settings["uid"] is not None)
     os.chdir(home)
-    os.execve(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection), *arguments],
-              environment)
+    os.execve(python, [python, "-m", "ipykernel_launcher", "-f", str(connection), *arguments], environment)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from otter.test_files.exception_test import ExceptionTestFile
 
 from channel import Broken, CallTimeout, Channel, Violation
 
-torch.set_num_threads(1)  # tests compute on small tensors: one thread is fastest, above all on a shared CPU
 current_channel = None
 
 
@@ -82,6 +81,7 @@ def run_tests(channel, sources, config):
 
 def test_notebook(sock, interrupt, grading, config):
     """Run the public, then the hidden test cases over the kernel's socket `sock`; fill `grading`."""
+    torch.set_num_threads(1)  # tests compute on small tensors: one thread is fastest, above all on a shared CPU
     channel = Channel(sock, "trusted", interrupt)
     try:
         for phase, sources in (("public", grading.public_sources), ("hidden", grading.hidden_sources)):

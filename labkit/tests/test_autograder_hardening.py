@@ -15,6 +15,7 @@ import os
 import pwd
 import re
 import socket
+import sys
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,8 @@ from labkit.autograder.results import only_cases
 from labkit.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "labkit" / "autograder"))  # testing.py imports its neighbours as in the zip
+import testing  # noqa: E402
 AUTOGRADER_ZIP = Path(os.environ.get("LAB2_6_AUTOGRADER_ZIP", build.autograder_zip("lab2-6")))
 SOLUTION = build.solution_notebook("lab2-6")
 STUDENT = ROOT / "labs" / "lab2-6" / "lab2-6.ipynb"
@@ -563,3 +566,68 @@ def test_channel_refuses_pickles_and_malformed_messages():
         student.sendall(len(data).to_bytes(8, "big") + data)
         with pytest.raises(channel.Violation):
             channel.Channel(trusted, "trusted", interrupt=lambda: None).request("seed", None, 0)
+
+
+def test_channel_writes_back_in_place_edits_and_keeps_library_classes():
+    def halve_in_place(x, *, y):
+        x /= 2
+        y[0] = 7
+        return x.sum()
+
+    namespace = {"halve_in_place": halve_in_place, "linear": torch.nn.Linear(2, 3), "scalar": torch.tensor(1.5),
+                 "path": Path("data") / "x.txt", "untouched": lambda x, y: (x + 1, y.copy())}
+    wire = serving(namespace)
+    wire.begin_case(seed=0, seconds=10)
+    env = wire.namespace()
+    x, y = torch.ones(3), numpy.zeros(2)
+    assert env["halve_in_place"](x, y=y).item() == 1.5
+    assert x.tolist() == [0.5] * 3 and y.tolist() == [7.0, 0.0]  # as if the call had run in this process
+    x, y = torch.ones(2), numpy.zeros(2)
+    env["untouched"](x, y)
+    assert x.tolist() == [1.0, 1.0] and y.tolist() == [0.0, 0.0]
+    linear = env["linear"]
+    assert isinstance(linear, torch.nn.Linear) and isinstance(linear, torch.nn.Module) and not isinstance(
+        linear, torch.nn.Conv1d) and (linear.in_features, linear.out_features) == (2, 3)
+    assert env["scalar"].dim() == 0 and env["scalar"].item() == 1.5
+    assert os.fspath(env["path"]) == "data/x.txt"
+    wire.end_case()
+
+
+def test_in_kernel_helpers_run_next_to_the_students_objects():
+    def grad_norms(model):  # a test's helper: it observes, the test judges
+        import torch
+        model(torch.ones(1, 2)).sum().backward()
+        return {name: p.grad.norm().item() for name, p in model.named_parameters()}
+
+    def uses_outer():
+        return namespace
+
+    namespace = {"model": torch.nn.Linear(2, 1)}
+    wire = serving(namespace)
+    testing.current_channel = wire
+    wire.begin_case(seed=0, seconds=10)
+    norms = testing.in_kernel(grad_norms)(wire.namespace()["model"])
+    assert set(norms) == {"weight", "bias"} and norms["bias"] == 1.0
+    assert namespace["model"].bias.grad.item() == 1.0  # it ran on the student's model itself
+    with pytest.raises(TypeError, match="self-contained"):
+        testing.in_kernel(uses_outer)
+    wire.end_case()
+
+
+def test_proxies_never_pose_as_tensors_or_arrays():
+    for bases in (("torch.Tensor",), ("torch.nn.parameter.Parameter",), ("numpy.ndarray",), ("builtins.dict",)):
+        assert channel.library_class("Fake", bases) is None
+    assert issubclass(channel.library_class("Fake", ("torch.nn.modules.linear.Linear",)), torch.nn.Linear)
+
+
+def test_library_probes_of_a_tests_objects_are_refused_without_a_flag():
+    namespace = {"copy_of": lambda f: __import__("copy").deepcopy(f), "has": hasattr}
+    wire = serving(namespace)
+    wire.begin_case(seed=0, seconds=10)
+    env = wire.namespace()
+    env["copy_of"](lambda x: x)  # copy.deepcopy looks for __deepcopy__ on a test's function (then copies the proxy)
+    assert env["has"](lambda x: x, "__array__") is False and not wire.incidents
+    assert env["has"](lambda x: x, "__globals__") is False and env["has"](lambda x: x, "_secret") is False
+    assert wire.incidents == ["read the private attribute __globals__ of a test's object",
+                              "read the private attribute _secret of a test's object"]
+    wire.end_case()

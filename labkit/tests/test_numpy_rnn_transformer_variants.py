@@ -34,6 +34,8 @@ VARIANTS = {
     "mlp_where": correct(MLP),
     "transformer_stream": correct(TRANSFORMER),
     "generate_log_softmax": correct(GENERATE),
+    "sample_rnn_choose_characters": correct(SAMPLE_RNN),
+    "sample_gru_keywords": correct(SAMPLE_GRU),
     # classic bugs, each with the words its feedback must contain
     "bug_rnn_step_torch": bug(RNN_STEP, "sample_text_rnn", "NumPy only"),
     "bug_rnn_sample_state_reset": bug(SAMPLE_RNN, "sample_text_rnn", "reset inside the loop"),
@@ -62,7 +64,7 @@ SUBMISSIONS = {
     "bugs-2": ["bug_rnn_sample_prompt_twice", "bug_gru_reset_before_matmul", "bug_perplexity_no_mean",
                "bug_attention_mask_diagonal", "bug_transformer_no_positions"],
     "bugs-3": ["bug_rnn_step_torch", "bug_perplexity_after_feeding", "bug_attention_no_mask"],
-    "bugs-4": ["bug_attention_heads_interleaved"],
+    "bugs-4": ["bug_attention_heads_interleaved", "sample_rnn_choose_characters", "sample_gru_keywords"],
 }
 
 SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", ROOT / "dist" / LAB / f"{LAB}-autograder.zip",

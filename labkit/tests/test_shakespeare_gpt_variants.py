@@ -46,6 +46,7 @@ VARIANTS = {
     "bug_mh_lm_no_crop": bug(MULTI_LM, "q1_3_3_2", "crop the context"),
     "bug_block_post_norm": bug(BLOCK, "q1_4_1", "post-norm", may_lose=("q1_4_2",)),
     "bug_block_no_residual": bug(BLOCK, "q1_4_1", "residual connections are missing", may_lose=("q1_4_2",)),
+    "bug_block_same_ln": bug(BLOCK, "q1_4_1", "same layer norm is used twice"),
     "bug_transformer_no_ln_f": bug(TRANSFORMER, "q1_4_2", "ln_f is not applied"),
     "bug_transformer_no_crop": bug(TRANSFORMER, "q1_4_2", "crop the context"),
 }
@@ -58,7 +59,7 @@ SUBMISSIONS = {
                              "bug_single_lm_no_positions", "bug_mha_reversed_heads", "bug_mh_lm_no_crop",
                              "bug_block_post_norm", "bug_transformer_no_ln_f"],
     "no_mask+first_position": ["bug_head_no_mask", "bug_bigram_first_position"],
-    "mask_after_softmax": ["bug_head_mask_after_softmax"],
+    "mask_after_softmax+same_ln": ["bug_head_mask_after_softmax", "bug_block_same_ln"],
     "no_residual+no_crop": ["bug_block_no_residual", "bug_transformer_no_crop"],
 }
 

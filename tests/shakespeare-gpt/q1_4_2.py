@@ -70,10 +70,22 @@ def test_transformer_causal(TransformerLM):
         out2 = out2[0] if isinstance(out2, tuple) else out2
         diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
         assert diff < 1e-05, f'{what} is not causal: changing only the LAST position changed the outputs at earlier positions (by up to {diff:.3g}). Each position may only look at itself and earlier positions: mask the attention scores above the diagonal with -inf before the softmax.'
+
+    def load_parameters(model, values):
+        """In the notebook's kernel: copies `values`, {parameter name: tensor}, into the model's parameters."""
+        import torch
+        with torch.no_grad():
+            for name, value in values.items():
+                model.get_parameter(name).copy_(value)
+    try:
+        from labkit_grading import in_kernel
+    except ImportError:
+
+        def in_kernel(function):
+            return function
+    load_parameters = in_kernel(load_parameters)
     torch.manual_seed(0)
     model = TransformerLM(11, context_window_size=8, embed_size=12, num_heads=3, n_layers=2)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.normal_(0, 0.5)
+    load_parameters(model, {name: torch.empty(p.shape).normal_(0, 0.5) for name, p in model.named_parameters()})
     check_causal(lambda ids: model(ids)[0], torch.randint(11, (2, 8)), 'TransformerLM')
 
