@@ -9,6 +9,11 @@ A proxy never forwards comparisons or arithmetic, so a test's expected values ne
 it waits for a reply, each side answers the other's requests (student code calling an object a test handed it).
 The trusted side reads no private attribute (`_name`) of its own objects for the student, and forgets the
 objects it handed out when a test case ends.
+
+So that tests read as if they ran in the notebook: a student call's in-place changes to its tensor and array
+arguments are copied back into the test's own, and a proxy of an object derived from a pure-Python library class
+(an nn.Module) passes `isinstance` for that class. The trusted side may also define a test's helper in the kernel
+(`define`, see testing.py).
 """
 import base64
 import builtins
@@ -206,7 +211,10 @@ class Channel:
 
     def send(self, message):
         data = json.dumps(message).encode()
-        self.sock.sendall(len(data).to_bytes(8, "big") + data)
+        try:
+            self.sock.sendall(len(data).to_bytes(8, "big") + data)
+        except OSError:
+            raise Broken("the notebook's kernel closed the connection (it died or was stopped)") from None
 
     def read(self, size):
         chunks = []
@@ -240,6 +248,8 @@ class Channel:
         kind = type(value)
         if value is None or kind in (bool, int, float, str):
             return value
+        if kind is numpy.str_:
+            return str(value)
         if kind is list:
             return {"t": "list", "v": [self.encode(v) for v in value]}
         if kind in (tuple, torch.Size):

@@ -69,8 +69,10 @@ def run_worker(root, config, sources, account):
     """Run worker.py; (the content of results.json, None) or (None, the reason there is none)."""
     started = time.monotonic()
     # LABKIT_GRADING: labs shorten students' training runs. One BLAS/OpenMP thread: the labs' models are tiny,
-    # Gradescope gives half a CPU, and spinning BLAS threads only slow a busy machine down.
-    env = dict(os.environ, LABKIT_GRADING="1", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    # Gradescope gives half a CPU, and spinning BLAS threads only slow a busy machine down. Two malloc arenas: the
+    # grader and the kernel share Gradescope's 768 MB, and memory held per thread is memory neither can use.
+    env = dict(os.environ, LABKIT_GRADING="1", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               MALLOC_ARENA_MAX="2")
     worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=env, preexec_fn=limits(config["memory_mb"]),
                               start_new_session=True)
@@ -108,7 +110,7 @@ def main(root):
               "tamper with grading. Grade as root for full isolation.", file=sys.stderr)
         gradescope_results(Grading(sources))  # imports otter now: later the submission could have replaced it
     else:
-        sandbox.kill_account(account[0])
+        sandbox.end_account(account[0])
         close_to_student(root)
     for path in tests.glob("*.py"):
         path.unlink()
@@ -116,7 +118,7 @@ def main(root):
         found, failure = run_worker(root, config, sources, account)
     finally:
         if account:
-            sandbox.kill_account(account[0])
+            sandbox.end_account(account[0])
         kill_descendants()
         tests.mkdir(exist_ok=True)
         for path, source in sources.items():

@@ -217,6 +217,9 @@ import os
 os.write(3, (8).to_bytes(8, "big") + b'"passed"')  # the grader's end of fd 3 reads this when the tests start
 """
 # Honest work that must keep full marks: pickling checkpoints, threads, a lot of output, one cell out of memory.
+PLANTED = [Path("/tmp/labkit-planted-by-a-submission"), Path("/dev/shm/labkit-planted-by-a-submission")]
+PLANT = "\n".join(f"open({str(path)!r}, 'w').write('for the next submission graded as this account')"
+                   for path in PLANTED)
 HONEST = """
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -286,7 +289,7 @@ def submission(label, folder):
             {"test_timeout": 2}),
         "rewrite_tests": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION, append=[REWRITE_TESTS])), {}),
         "escape": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
-            STUDENT, append=[FORGE, SIGNAL_GRADER, WRITE_GRADER, KILL])), {}),
+            STUDENT, append=[FORGE, SIGNAL_GRADER, WRITE_GRADER, PLANT, KILL])), {}),
         "in_process": lambda: (write(folder, "lab2-6.ipynb", notebook_with(STUDENT, append=[IN_PROCESS])), {}),
         "json_patch": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
             STUDENT, append=[JSON_PATCH, WIRE_GARBAGE])), {}),
@@ -422,12 +425,14 @@ def test_rewritten_tests_earn_nothing_and_are_flagged(graded):
 @pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
 def test_attacks_on_the_graders_processes_and_files_earn_nothing(graded):
     # fork and atexit rewriting results.json, SIGSTOP and SIGKILL to the grader, reading its memory, writing
-    # into source/ and an IPython startup file, then killing the kernel so that the notebook is run again
+    # into source/ and an IPython startup file, planting files in /tmp, then killing the kernel so that the
+    # notebook is run again
     result = graded["escape"]
     assert set(result["possible"]) == QUESTIONS and total(result) == 0 and full(result) == 20
     assert re.search(r"\(`import os`\) ended the Python process \(kernel died\); it was skipped", result["problems"])
     assert "Public Tests" in {t["name"] for t in result["results"]["tests"]}  # the grader's own results.json
     assert not student_processes()  # nothing the submissions started survives grading
+    assert not any(path.exists() for path in PLANTED)  # nor what they left in /tmp and /dev/shm
 
 
 @pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
