@@ -68,11 +68,7 @@ def kill_descendants():
 def run_worker(root, config, sources, account):
     """Run worker.py; (the content of results.json, None) or (None, the reason there is none)."""
     started = time.monotonic()
-    # LABKIT_GRADING: labs shorten students' training runs. One BLAS/OpenMP thread: the labs' models are tiny,
-    # Gradescope gives half a CPU, and spinning BLAS threads only slow a busy machine down. Two malloc arenas: the
-    # grader and the kernel share Gradescope's 768 MB, and memory held per thread is memory neither can use.
-    env = dict(os.environ, LABKIT_GRADING="1", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               MALLOC_ARENA_MAX="2")
+    env = dict(os.environ, **sandbox.GRADING_ENVIRONMENT)
     worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=env, preexec_fn=limits(config["memory_mb"]),
                               start_new_session=True)
