@@ -39,7 +39,7 @@ from labkit.report import page
 
 K = defaults.NOISE_THRESHOLD  # characters of normalised code per fingerprint
 WINDOW = defaults.GUARANTEE_THRESHOLD - defaults.NOISE_THRESHOLD + 1  # winnowing window (1: every k-gram)
-THRESHOLD = 0.6  # measured in labkit/tests/test_similarity.py: disguised copies above, honest pairs below
+THRESHOLD = 0.5  # measured in labkit/tests/test_similarity.py: disguised copies above, honest pairs below
 COMMON_SHARE, COMMON_MIN = 0.2, 10  # code in more than 20 % of the submissions (and more than 10) is common
 MIN_SHARED = 40  # fingerprints two answers must share before a question alone flags a pair
 SHOWN_PAIRS = 40  # pairs with side-by-side detail on the page
@@ -279,7 +279,7 @@ def overall_table(pairs, per_question, labels, wanted, anchors):
             f"{rows}</table>")
 
 
-def question_tables(per_question, labels, anchors, top=10):
+def question_tables(per_question, labels, anchors, comparable, top=10):
     sections = []
     for q, (shared, score) in per_question.items():
         pairs = ranked_pairs(score, THRESHOLD, shared, MIN_SHARED)
@@ -290,7 +290,9 @@ def question_tables(per_question, labels, anchors, top=10):
         body = (f"<table><tr><th>submission</th><th>submission</th><th>score</th><th>shared fingerprints</th>"
                 f"<th></th></tr>{rows}</table>" if rows else "<p>No pair at or above the threshold.</p>")
         more = f"<p>{len(pairs) - top} more pairs at or above the threshold.</p>" if len(pairs) > top else ""
-        sections.append(f"<h3>{html.escape(q)}</h3>{body}{more}")
+        counted = (f"<p>{comparable[q]} of {len(labels)} submissions have code of their own to compare here "
+                   f"(an answer shorter than about {K} characters of normalised code has no fingerprint).</p>")
+        sections.append(f"<h3>{html.escape(q)}</h3>{counted}{body}{more}")
     return "".join(sections)
 
 
@@ -325,10 +327,11 @@ def explanation(count, common):
         "set aside.</p>")
 
 
-def write_page(lab, out, labels, codes, scores, unreadable, seconds):
-    """Write out/similarity.html for the compared submissions' `labels` and their `scores` (as similarity()
-    returns them); return its path."""
+def write_page(lab, out, labels, codes, hashes, scores, unreadable, seconds):
+    """Write out/similarity.html for the compared submissions' `labels`, `codes`, `hashes` and `scores` (as
+    similarity() returns them); return its path."""
     per_question, overall, common = scores
+    comparable = {q: sum(len(by_question[q]) > 0 for by_question in hashes) for q in per_question}
     _, wanted, _, boilerplate = lab_layout(lab)
     flagged = flagged_pairs(per_question, overall)
     top = ranked_pairs(overall[1])[:max(SHOWN_PAIRS, 10)]
@@ -341,7 +344,7 @@ def write_page(lab, out, labels, codes, scores, unreadable, seconds):
             + f"<h2>Pairs, overall</h2><p>{len(flagged)} of {len(labels) * (len(labels) - 1) // 2} pairs flagged; "
             f"{'the flagged ones' if listed and (listed[0][1], listed[0][2]) in flagged else 'the closest ones'}"
             f" (at most 100), best first.</p>" + overall_table(listed, per_question, labels, wanted, anchors)
-            + "<h2>Pairs, question by question</h2>" + question_tables(per_question, labels, anchors)
+            + "<h2>Pairs, question by question</h2>" + question_tables(per_question, labels, anchors, comparable)
             + f"<h2>Shared code side by side</h2><p>The {len(shown)} highest-scoring pairs listed above; shared "
             "spans are marked.</p>"
             + "".join(pair_detail(anchors[i, j], i, j, labels, codes, per_question, boilerplate) for i, j in shown)
@@ -355,7 +358,8 @@ def write_page(lab, out, labels, codes, scores, unreadable, seconds):
 
 def compare_folder(lab, folder, out=None, anonymise=False):
     """Compare every submission in `folder`; write <out>/similarity.html (and, anonymised, the key to its
-    labels); return (page, labels of the compared submissions, per question and overall (shared, score))."""
+    labels); return (page, labels of the compared submissions, their hashes by question, per question and
+    overall (shared, score))."""
     started = time.perf_counter()
     out = Path(out or Path(folder) / "graded")
     lab_questions, wanted, given, _ = lab_layout(lab)
@@ -372,9 +376,9 @@ def compare_folder(lab, folder, out=None, anonymise=False):
         codes.append(question_code(cells, lab_questions, wanted, given))
         hashes.append(answer_hashes(lab, codes[-1]))
     per_question, overall, common = similarity(hashes, wanted)
-    path = write_page(lab, out, labels, codes, (per_question, overall, common), unreadable,
+    path = write_page(lab, out, labels, codes, hashes, (per_question, overall, common), unreadable,
                       time.perf_counter() - started)
     if anonymise:
         with open(out / "similarity_anonymisation_key.csv", "w", newline="") as f:
             csv.writer(f).writerows([("label", "submission"), *zip(all_labels, (p.name for p in paths))])
-    return path, labels, per_question, overall
+    return path, labels, hashes, per_question, overall
