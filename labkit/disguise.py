@@ -3,8 +3,8 @@ report is measured on (labkit/tests/test_similarity.py) and timed on (`python -m
 
 Independent solutions are the master's and the correct alternatives of the lab's variant suite
 (labkit/tests/variants/<lab>/). A disguised copy renames the local variables, drops the comments and writes
-others, adds blank lines, splits the code cells of each question into one cell per function or class in reverse order,
-and may have one question's code rewritten (replaced by another independent solution).
+others, adds blank lines, splits the code cells of each question into one cell per function or class in
+reverse order, and may have one question's code rewritten (replaced by another independent solution).
 """
 import ast
 import importlib.util
@@ -93,13 +93,12 @@ def restyled(source, rng):
 
 def disguised(notebook, lab, rng, rewrite=None):
     """A disguised copy of a submission `notebook`; `rewrite` = (question, code) replaces that question's code."""
-    lab_questions = lab_layout(lab)[0]
+    lab_questions, _, given, _ = lab_layout(lab)
     cells = [nbformat.from_dict(cell) for cell in notebook.cells]
-    given = {c.source for c in student_notebook(lab).cells if c.cell_type == "code"}
     regions = question_regions(cells, lab_questions)
     replaced = {}
     for question, indices in regions.items():
-        indices = [i for i in indices if cells[i].source not in given]
+        indices = [i for i in indices if cells[i].source.strip() not in given]  # the student's own cells
         code = [source_of(cells[i]) for i in indices]
         if rewrite and rewrite[0] == question:
             code = [rewrite[1]]
@@ -112,7 +111,7 @@ def disguised(notebook, lab, rng, rewrite=None):
 
 
 def variant_solutions(lab):
-    """{anchor: [source of each correct alternative]} from the lab's variant suite."""
+    """{anchor: [(name, source) of each correct alternative]} from the lab's variant suite."""
     path = VARIANT_TESTS / f"test_{lab.replace('-', '_')}_variants.py"
     spec = importlib.util.spec_from_file_location(f"variants_of_{lab.replace('-', '_')}", path)
     module = importlib.util.module_from_spec(spec)
@@ -169,16 +168,14 @@ def write_submission(notebook, path):
 
 def generated_class(lab, folder, count, seed=0):
     """`count` submissions of `lab` in `folder`: each answers every code question with one of its independent
-    solutions, chosen at random; every fourth is a disguised copy of an earlier one; every tenth is an export
-    zip."""
+    solutions, chosen at random, disguised so that no two are the same text; every fourth is a disguised copy
+    of an earlier one; every tenth is an export zip."""
     rng, solutions, made = random.Random(seed), independent_solutions(lab), []
     for n in range(count):
-        if n % 4 == 3:
-            notebook = disguised(rng.choice(made), lab, rng)
-        else:
-            notebook = answered(lab, {q: rng.choice(options)[1] for q, options in solutions.items()})
-        made.append(notebook)
-        write_submission(notebook, Path(folder) / f"student{n:03d}.{'zip' if n % 10 == 9 else 'ipynb'}")
+        original = rng.choice(made) if n % 4 == 3 else answered(
+            lab, {q: rng.choice(options)[1] for q, options in solutions.items()})
+        made.append(disguised(original, lab, rng))
+        write_submission(made[-1], Path(folder) / f"student{n:03d}.{'zip' if n % 10 == 9 else 'ipynb'}")
 
 
 def benchmark(lab, count=400):

@@ -70,7 +70,7 @@ def code_questions(master):
 
 def source_of(cell):
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
+    return "".join(map(str, source)) if isinstance(source, list) else str(source)
 
 
 def question_regions(cells, lab_questions):
@@ -113,7 +113,7 @@ def units(source):
     function or class, and each run of other statements between them (the whole cell if it does not parse)."""
     try:
         body = ast.parse(source).body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [source]
     lines, pieces, run = source.splitlines(), [], []
     for node in body:
@@ -215,7 +215,7 @@ def without_common(lists, limit):
     return [h[~np.isin(h, common)] for h in lists], len(common)
 
 
-def similarity(hashes_by_submission, wanted):
+def pair_scores(hashes_by_submission, wanted):
     """({question: (shared, score) matrices}, overall (shared, score), number of common fingerprints set
     aside) over the submissions, in order."""
     per_question, overall_shared, overall_sizes, dropped = {}, 0, 0, 0
@@ -329,25 +329,25 @@ def explanation(count, common):
 
 def write_page(lab, out, labels, codes, hashes, scores, unreadable, seconds):
     """Write out/similarity.html for the compared submissions' `labels`, `codes`, `hashes` and `scores` (as
-    similarity() returns them); return its path."""
+    pair_scores() returns them); return its path."""
     per_question, overall, common = scores
     comparable = {q: sum(len(by_question[q]) > 0 for by_question in hashes) for q in per_question}
     _, wanted, _, boilerplate = lab_layout(lab)
-    flagged = flagged_pairs(per_question, overall)
-    top = ranked_pairs(overall[1])[:max(SHOWN_PAIRS, 10)]
-    shown = sorted(flagged | {(i, j) for _, i, j in top[:10]}, key=lambda p: -overall[1][p])[:SHOWN_PAIRS]
-    anchors = {pair: f"pair{n}" for n, pair in enumerate(shown, 1)}
-    listed = [p for p in ranked_pairs(overall[1]) if (p[1], p[2]) in flagged][:100] or top[:10]
+    flagged, ranking = flagged_pairs(per_question, overall), ranked_pairs(overall[1])
+    listed = [p for p in ranking if (p[1], p[2]) in flagged][:100]
+    which = "the flagged ones (at most 100)" if listed else "none is flagged; the 10 closest"
+    listed = listed or ranking[:10]
+    anchors = {(i, j): f"pair{n}" for n, (_, i, j) in enumerate(listed[:SHOWN_PAIRS], 1)}
     problems = "".join(f"<li>{html.escape(label)}: {html.escape(why)}</li>" for label, why in unreadable)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     body = (explanation(len(labels), common)
             + f"<h2>Pairs, overall</h2><p>{len(flagged)} of {len(labels) * (len(labels) - 1) // 2} pairs flagged; "
-            f"{'the flagged ones' if listed and (listed[0][1], listed[0][2]) in flagged else 'the closest ones'}"
-            f" (at most 100), best first.</p>" + overall_table(listed, per_question, labels, wanted, anchors)
+            f"{which}, best first.</p>" + overall_table(listed, per_question, labels, wanted, anchors)
             + "<h2>Pairs, question by question</h2>" + question_tables(per_question, labels, anchors, comparable)
-            + f"<h2>Shared code side by side</h2><p>The {len(shown)} highest-scoring pairs listed above; shared "
-            "spans are marked.</p>"
-            + "".join(pair_detail(anchors[i, j], i, j, labels, codes, per_question, boilerplate) for i, j in shown)
+            + f"<h2>Shared code side by side</h2><p>The first {len(anchors)} pairs listed above; shared spans "
+            "are marked.</p>"
+            + "".join(pair_detail(anchor, i, j, labels, codes, per_question, boilerplate)
+                      for (i, j), anchor in anchors.items())
             + (f"<h2>Not compared</h2><ul>{problems}</ul>" if unreadable else "")
             + f"<p class='status'>Compared in {seconds:.1f} s; peak memory {peak:.0f} MB.</p>")
     out.mkdir(parents=True, exist_ok=True)
@@ -369,13 +369,13 @@ def compare_folder(lab, folder, out=None, anonymise=False):
     for path, label in zip(paths, all_labels):
         try:
             cells = read_cells(path, lab)
-        except (ValueError, OSError, zipfile.BadZipFile, UnicodeError) as err:
+        except (ValueError, OSError, zipfile.BadZipFile, RecursionError) as err:
             unreadable.append((label, f"{type(err).__name__}: {str(err)[:200]}"))
             continue
         labels.append(label)
         codes.append(question_code(cells, lab_questions, wanted, given))
         hashes.append(answer_hashes(lab, codes[-1]))
-    per_question, overall, common = similarity(hashes, wanted)
+    per_question, overall, common = pair_scores(hashes, wanted)
     path = write_page(lab, out, labels, codes, hashes, (per_question, overall, common), unreadable,
                       time.perf_counter() - started)
     if anonymise:
