@@ -22,7 +22,8 @@ import pytest
 from test_instructor_report import CHROMIUM, rendered_text
 
 from labkit import REPO_ROOT
-from labkit.build import lab_names, solution_notebook
+from labkit.autograder.answers import BEGIN, END
+from labkit.build import lab_names, questions, solution_notebook
 from labkit.disguise import answered, disguised, independent_solutions, write_submission
 from labkit.similarity import (THRESHOLD, code_questions, common_limit, compare_folder, lab_layout,
                                question_regions, shared_counts, without_common)
@@ -67,6 +68,20 @@ def test_regions_put_each_answer_cell_under_its_question_and_added_cells_under_t
     student.cells.insert(check, nbformat.v4.new_code_cell("print(causal_mask(3))  # trying it out"))
     regions = question_regions(student.cells, lab_questions)
     assert check in regions["causal_attention_mask"] and check not in regions["attention"]
+
+
+def test_code_of_a_manual_question_is_compared_and_written_answers_are_not():
+    raw, md, code = nbformat.v4.new_raw_cell, nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    master = nbformat.v4.new_notebook(cells=[
+        raw("# BEGIN QUESTION\nname: auto"), raw("# BEGIN SOLUTION"), code("x = 1"), raw("# END SOLUTION"),
+        raw("# END QUESTION"), raw("# BEGIN QUESTION\nname: written\nmanual: true"), raw("# BEGIN SOLUTION"),
+        md("Because."), raw("# END SOLUTION"), raw("# END QUESTION"),
+        raw("# BEGIN QUESTION\nname: plot\nmanual: true"), raw("# BEGIN SOLUTION"), code("plt.plot(x)"),
+        raw("# END SOLUTION"), raw("# END QUESTION")])
+    assert code_questions(master) == ["auto", "plot"]
+    student = [code("x = 1"), code('grader.check("auto")'), md(f"{BEGIN}\n**Question.**"), md("Because."),
+               md(END), md(f"{BEGIN}\nPlot it."), code("plt.plot(x)"), md(f"{END}\n\nNext part"), code("y = 2")]
+    assert question_regions(student, questions(master)) == {"auto": [0], "plot": [6]}
 
 
 @pytest.mark.parametrize("lab", ["attention-from-scratch", "numpy-rnn-transformer"])
