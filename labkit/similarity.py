@@ -78,7 +78,8 @@ def question_regions(cells, lab_questions):
 
     `lab_questions` are build.questions() of the master: the k-th `<!-- BEGIN QUESTION -->` marker opens the
     k-th manual question (as the autograder's answers.py counts them); code outside manual blocks belongs to
-    the next `grader.check("<question>")` cell.
+    the next `grader.check("<question>")` cell, and code after the last one (or in a notebook whose checks were
+    deleted) to the last autograded question, so that no code of the student's goes uncompared.
     """
     names = {name for name, _, _ in lab_questions}
     manual = iter(name for name, _, is_manual in lab_questions if is_manual)
@@ -97,6 +98,9 @@ def question_regions(cells, lab_questions):
                 pending = []
             else:
                 pending.append(index)
+    autograded = [name for name, _, is_manual in lab_questions if not is_manual]
+    if pending and autograded:
+        regions.setdefault(autograded[-1], []).extend(pending)
     return regions
 
 

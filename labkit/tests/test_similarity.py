@@ -68,6 +68,9 @@ def test_regions_put_each_answer_cell_under_its_question_and_added_cells_under_t
     student.cells.insert(check, nbformat.v4.new_code_cell("print(causal_mask(3))  # trying it out"))
     regions = question_regions(student.cells, lab_questions)
     assert check in regions["causal_attention_mask"] and check not in regions["attention"]
+    student.cells = [c for c in student.cells if not c.source.startswith("grader.check(")]
+    assert len(question_regions(student.cells, lab_questions)["attn_perplexities"]) > sum(
+        len(cells) for cells in tagged.values())  # without checks, all code is compared with the last question
 
 
 def test_code_of_a_manual_question_is_compared_and_written_answers_are_not():
@@ -81,7 +84,8 @@ def test_code_of_a_manual_question_is_compared_and_written_answers_are_not():
     assert code_questions(master) == ["auto", "plot"]
     student = [code("x = 1"), code('grader.check("auto")'), md(f"{BEGIN}\n**Question.**"), md("Because."),
                md(END), md(f"{BEGIN}\nPlot it."), code("plt.plot(x)"), md(f"{END}\n\nNext part"), code("y = 2")]
-    assert question_regions(student, questions(master)) == {"auto": [0], "plot": [6]}
+    # y = 2 comes after the last check: it is compared with the last autograded question
+    assert question_regions(student, questions(master)) == {"auto": [0, 8], "plot": [6]}
 
 
 @pytest.mark.parametrize("lab", ["attention-from-scratch", "numpy-rnn-transformer"])
