@@ -19,6 +19,7 @@ help: ## list the targets
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -c constraints.txt -r requirements.txt -r requirements-dev.txt
+	@$(MAKE) --no-print-directory browser
 	touch $@
 
 install: ## (re)install .venv with the pinned requirements (CPU-only torch); `make` does it when .venv is missing
@@ -58,6 +59,18 @@ grade: $(INSTALLED) ## grade every notebook/zip in SUBMISSIONS=dir for LAB into 
 
 answers: $(INSTALLED) ## written answers of SUBMISSIONS=dir, one HTML page per question + a scores CSV (ANONYMISE=1)
 	$(PY) -m labkit answers $(LAB) $(SUBMISSIONS) $(if $(ANONYMISE),--anonymise)
+
+.PHONY: similarity browser
+similarity: $(INSTALLED) ## pairs of SUBMISSIONS=dir ranked by shared code per question and overall: similarity.html (ANONYMISE=1)
+	$(PY) -m labkit similarity $(LAB) $(SUBMISSIONS) $(if $(ANONYMISE),--anonymise)
+
+browser: ## headless Chromium for the page tests: `apt-get install chromium` when missing (as root), else says why not
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	if [ "$$(id -u)" != 0 ]; then echo "browser: Chromium is missing and not installed: apt-get needs root (run: sudo apt-get install chromium)"; \
+	elif ! command -v apt-get >/dev/null; then echo "browser: Chromium is missing and not installed: no apt-get here (install Chromium with this system's package manager)"; \
+	else echo "browser: apt-get install chromium (headless Chromium renders the instructors' pages in make test)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "browser: apt-get install chromium failed (see above): the page tests will fail until Chromium is installed"; fi
 
 grade-bench: $(INSTALLED) ## submissions per minute when grading copies of LAB's solution with WORKERS workers
 	$(PY) -m labkit grade-bench $(LAB) --workers $(WORKERS)

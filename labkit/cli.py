@@ -84,6 +84,33 @@ def cmd_grade_bench(args):
     benchmark(args.lab, args.count, args.workers)
 
 
+def cmd_similarity(args):
+    from labkit.similarity import compare_folder
+
+    print(f"similarity: {compare_folder(args.lab, args.submissions, args.out, args.anonymise)[0]}")
+
+
+def cmd_similarity_bench(args):
+    from labkit.disguise import benchmark
+
+    benchmark(args.lab, args.count)
+
+
+def add_similarity_commands(sub):
+    """Code shared between submissions (labkit.similarity) and its benchmark (labkit.disguise)."""
+    similarity = sub.add_parser("similarity", help="pairs of submissions ranked by shared code, per question "
+                                                   "and overall (<out>/similarity.html)")
+    similarity.add_argument("lab", help="lab name, e.g. lab2-6")
+    similarity.add_argument("submissions", help="folder of submissions (.ipynb or grader.export zips)")
+    similarity.add_argument("--out", default=None, help="results folder (default: <submissions>/graded)")
+    similarity.add_argument("--anonymise", action="store_true", help="label submissions 001, 002, ... (key in a CSV)")
+    similarity.set_defaults(run=cmd_similarity)
+    bench = sub.add_parser("similarity-bench", help="time `similarity` on generated submissions of a lab")
+    bench.add_argument("lab", help="lab name, e.g. lab2-6")
+    bench.add_argument("--count", type=int, default=400, help="number of submissions")
+    bench.set_defaults(run=cmd_similarity_bench)
+
+
 def add_grade_commands(sub):
     """Batch grading without Docker (labkit.batch)."""
     grade = sub.add_parser("grade", help="grade every .ipynb/.zip in a folder into a gradebook CSV")
@@ -150,6 +177,7 @@ def parser():
     labs.set_defaults(run=cmd_labs)
     add_lab_commands(sub)
     add_grade_commands(sub)
+    add_similarity_commands(sub)
     return p
 
 

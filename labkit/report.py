@@ -118,6 +118,14 @@ def timing_section(rows):
             f"<table><tr><th>submission</th><th>seconds</th></tr>{lines}</table>")
 
 
+def similarity_section(out):
+    """A link to the code similarity page beside the report (labkit.similarity), or how to make it."""
+    made = (Path(out) / "similarity.html").exists()
+    return ("<h2>Code similarity</h2><p>" + ("<a href='similarity.html'>Pairs of submissions ranked by shared "
+            "code</a>" if made else "Run <code>make similarity LAB=… SUBMISSIONS=…</code> to rank pairs of "
+            "submissions by shared code (similarity.html, beside this report)") + ".</p>")
+
+
 def write_report(lab, out, rows):
     """Write out/report.html from the graded folder `out` and its gradebook `rows`; return its path."""
     results = graded_results(out)
@@ -126,7 +134,7 @@ def write_report(lab, out, rows):
     summary = (f"<p>{len(rows)} submissions, {len(results)} graded, "
                f"{sum(bool(r.get('flags')) for r in rows)} flagged.</p>")
     sections = [question_section(q, results, failures) for q in questions]
-    body = summary + "".join(sections) + trouble_section(rows) + timing_section(rows)
+    body = summary + "".join(sections) + trouble_section(rows) + timing_section(rows) + similarity_section(out)
     path = Path(out) / "report.html"
     path.write_text(page(f"{lab}: grading report", body))
     return path
