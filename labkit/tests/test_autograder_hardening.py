@@ -339,7 +339,9 @@ def full(result):
 
 
 def visible_text(result):
-    return "\n".join(t.get("output", "") for t in result["results"]["tests"] if t.get("visibility") == "visible")
+    """What students can read: entries visible at once or once grades are published."""
+    return "\n".join(t.get("output", "") for t in result["results"]["tests"]
+                     if t.get("visibility") in ("visible", "after_published"))
 
 
 def hidden_test_lines():
