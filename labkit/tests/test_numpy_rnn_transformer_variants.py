@@ -45,7 +45,7 @@ VARIANTS = {
     "sample_gru_keywords": correct(SAMPLE_GRU),
     # classic bugs, each with the words its feedback must contain
     "bug_rnn_step_torch": bug(RNN_STEP, "sample_text_rnn", "NumPy only"),
-    "bug_rnn_sample_state_reset": bug(SAMPLE_RNN, "sample_text_rnn", "reset inside the loop"),
+    "bug_rnn_sample_state_reset": bug(SAMPLE_RNN, "sample_text_rnn", "reset inside the loop over the prompt"),
     "bug_rnn_sample_prompt_twice": bug(SAMPLE_RNN, "sample_text_rnn", "fed twice"),
     "bug_gru_update_swapped": bug(GRU_STEP, "sample_text_gru", "update gate is used the wrong way round"),
     "bug_gru_reset_before_matmul": bug(GRU_STEP, "sample_text_gru", "reset gate is applied before the matrix"),
@@ -63,6 +63,9 @@ VARIANTS = {
     "bug_gru_sample_feeds_prompt": bug(SAMPLE_GRU, "sample_text_gru", "fed at every step instead"),
     "bug_rnn_step_importlib": bug(RNN_STEP, "sample_text_rnn", "NumPy only"),
     "bug_gru_step_helper_object": bug(GRU_STEP, "sample_text_gru", "NumPy only"),
+    "bug_attention_scale_d_model": bug(ATTENTION, "multi_head_attention", "sqrt(d_model) instead"),
+    "bug_attention_no_projection": bug(ATTENTION, "multi_head_attention", "output projection is missing"),
+    "bug_transformer_positions_from_1": bug(TRANSFORMER, "transformer", "counted from 1"),
     # stubs: outputs of the right types and shapes that ignore the inputs
     "stub_rnn": stub(RNN_STEP, "sample_text_rnn"),
     "stub_gru": stub(GRU_STEP, "sample_text_gru"),
@@ -87,8 +90,9 @@ SUBMISSIONS = {
     "bugs-3": ["bug_rnn_step_torch", "bug_perplexity_after_feeding", "bug_attention_no_mask",
                "bug_gru_sample_feeds_prompt"],
     "bugs-4": ["bug_attention_heads_interleaved", "sample_rnn_choose_characters", "sample_gru_keywords"],
-    "bugs-5": ["bug_rnn_sample_no_feedback", "bug_gru_step_helper_object"],
-    "bugs-6": ["bug_rnn_step_importlib"],
+    "bugs-5": ["bug_rnn_sample_no_feedback", "bug_gru_step_helper_object", "bug_attention_scale_d_model",
+               "bug_transformer_positions_from_1"],
+    "bugs-6": ["bug_rnn_step_importlib", "bug_attention_no_projection"],
     "stubs": ["stub_rnn", "stub_gru", "stub_perplexity", "stub_embed", "stub_attention", "stub_mlp", "stub_head",
               "stub_transformer", "stub_generate"],
 }

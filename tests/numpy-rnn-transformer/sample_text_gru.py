@@ -102,6 +102,7 @@ def test_sample_text_gru_feeds_back(sample_text_GRU, weights_GRU, vocabulary):
             previous = 0 if mistake == 'reset' else index[char] + 1
             return chosen
         for char in prompt[:-1] if mistake == 'last not fed' else prompt:
+            previous = 0 if mistake == 'reset in prompt' else previous
             chosen = feed(char)
         if mistake == 'last twice':
             chosen = feed(prompt[-1])
@@ -114,7 +115,7 @@ def test_sample_text_gru_feeds_back(sample_text_GRU, weights_GRU, vocabulary):
 
     def check_chain(sample, kept, vocabulary, name, cases):
         """Compares sample(kept, prompt, N) with chain_text for each (prompt, N) and names a classic mistake."""
-        mistakes = {'not fed back': 'the character just drawn is not fed to the network: feed it to get the next distribution', 'prompt fed': 'the last character of the prompt is fed at every step instead of the character just drawn', 'last twice': 'the last character of the prompt is fed twice', 'last not fed': 'the last character of the prompt is not fed', 'reset': 'the hidden state is reset at every step: carry it from one step to the next'}
+        mistakes = {'not fed back': 'the character just drawn is not fed to the network: feed it to get the next distribution', 'prompt fed': 'the last character of the prompt is fed at every step instead of the character just drawn', 'last twice': 'the last character of the prompt is fed twice', 'last not fed': 'the last character of the prompt is not fed', 'reset': 'the hidden state is reset at every step: carry it from one step to the next', 'reset in prompt': 'the hidden state is reset inside the loop over the prompt: start it at zero once, before the loop'}
         for prompt, N in cases:
             got, want = (sample(kept, prompt, N), chain_text(prompt, N, vocabulary))
             assert isinstance(got, str), f'{name} should return a string, not {type(got).__name__}'
