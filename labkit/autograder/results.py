@@ -2,10 +2,13 @@
 
 Besides Otter's entries (Public Tests and one per question) it adds "Submission problems" (visible: what
 went wrong, cell by cell), each written answer (shown to students once grades are published) and "Integrity
-flags" (instructors only); a flagged submission scores 0. Otter is slow to import, so only scoring imports it.
+flags" (instructors only); a flagged submission scores 0. The per-question entries, hidden tests' scores and
+messages included, are shown to students once grades are published; a hidden case's message never quotes its
+test's source. Otter is slow to import, so only scoring imports it.
 """
 import ast
 import json
+import re
 
 PROBLEMS = "Submission problems"
 FLAGS = "Integrity flags (instructors only)"
@@ -26,6 +29,14 @@ def only_cases(source, hidden):
             for i in range(node.decorator_list[0].lineno - 1, node.end_lineno):
                 lines[i] = ""
     return "\n".join(lines)
+
+
+QUOTED_SOURCE = re.compile(r"Error at line \d+ in test [^\n]*:\n[^\n]*\n")
+
+
+def without_test_source(message):
+    """A test case's message without the line of test source Otter quotes ("Error at line ... in test ...")."""
+    return QUOTED_SOURCE.sub("", message)
 
 
 class Grading:
@@ -73,7 +84,8 @@ class Grading:
                 for i, case in enumerate(cases):
                     result = results[i] if i < len(results) else {"passed": False,
                                                                   "message": "❌ Test case failed\nNot run."}
-                    test_file.test_case_results.append(TestCaseResult(case, result["message"], result["passed"]))
+                    message = without_test_source(result["message"]) if hidden else result["message"]
+                    test_file.test_case_results.append(TestCaseResult(case, message, result["passed"]))
             if self.flags:
                 test_file.update_score(0)
         return files
@@ -84,7 +96,10 @@ def gradescope_results(grading):
     from otter.run.run_autograder.autograder_config import AutograderConfig
     from otter.test_files import GradingResults
 
-    results = GradingResults(list(grading.graded_files().values())).to_gradescope_dict(AutograderConfig({}))
+    # show_hidden: each question's entry (hidden cases' scores and messages) is visible once grades are published;
+    # the summary of the public tests stays visible at once
+    config = AutograderConfig({"show_hidden": True, "force_public_test_summary": True})
+    results = GradingResults(list(grading.graded_files().values())).to_gradescope_dict(config)
     if grading.messages():
         results["tests"].insert(0, {"name": PROBLEMS, "visibility": "visible", "status": "failed",
                                     "output": "\n".join(grading.messages())})

@@ -28,7 +28,7 @@ import torch
 
 from labkit import batch, build
 from labkit.autograder import channel, sandbox
-from labkit.autograder.results import only_cases
+from labkit.autograder.results import Grading, gradescope_results, only_cases
 from labkit.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -339,7 +339,9 @@ def full(result):
 
 
 def visible_text(result):
-    return "\n".join(t.get("output", "") for t in result["results"]["tests"] if t.get("visibility") == "visible")
+    """What students can read: entries visible at once or once grades are published."""
+    return "\n".join(t.get("output", "") for t in result["results"]["tests"]
+                     if t.get("visibility") in ("visible", "after_published"))
 
 
 def hidden_test_lines():
@@ -636,3 +638,19 @@ def test_library_probes_of_a_tests_objects_are_refused_without_a_flag():
     assert wire.incidents == ["read the private attribute __globals__ of a test's object",
                               "read the private attribute _secret of a test's object"]
     wire.end_case()
+
+
+def test_hidden_results_reach_students_once_published_without_test_source():
+    source = ('from otter.test_files import test_case\nOK_FORMAT = False\nname = "q"\npoints = 2\n'
+              '@test_case(points=1, hidden=False)\ndef test_public():\n    pass\n'
+              '@test_case(points=1, hidden=True)\ndef test_hidden():\n    assert 1 == 2, "It looks like X"\n')
+    grading = Grading({"q.py": source})
+    grading.outcomes = {"public": {"q.py": [{"name": "q - 1", "passed": True, "message": "✅ Test case passed"}]},
+                        "hidden": {"q.py": [{"name": "q - 1", "passed": False, "message": (
+                            "❌ Test case failed\nError at line 10 in test q:\n      assert 1 == 2, \"It looks like X\"\n"
+                            "AssertionError: It looks like X")}]}}
+    entries = {t["name"]: t for t in gradescope_results(grading)["tests"]}
+    assert entries["Public Tests"]["visibility"] == "visible"
+    assert entries["q"]["visibility"] == "after_published" and entries["q"]["score"] == 1
+    assert "AssertionError: It looks like X" in entries["q"]["output"]
+    assert "assert 1 == 2" not in entries["q"]["output"] and "Error at line" not in entries["q"]["output"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labkit.variants import Suite, bug, correct
+from labkit.variants import Suite, Variant, bug, correct
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = "finetune-encoder"
@@ -17,6 +17,12 @@ ZIP = Path(os.environ.get("FINETUNE_ENCODER_AUTOGRADER_ZIP", ROOT / "dist" / LAB
 
 COLLATE, SIZES, STEP = "class PassageDataset(", "def class_counts(", "def train_step("
 EVALUATION, LOOP, VOTES = "def evaluation(", "def train_model(", "def paper_votes("
+
+
+def stub(anchor, question):
+    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
+    return Variant(anchor, frozenset([question]))
+
 
 VARIANTS = {
     # alternative correct implementations: full marks
@@ -40,6 +46,17 @@ VARIANTS = {
     "bug_train_model_on_validation": bug(LOOP, "train_model", "train only on train_loader"),
     "bug_train_model_last_epoch": bug(LOOP, "train_model", "Keep a copy of the best state_dict"),
     "bug_votes_swapped": bug(VOTES, "paper_votes", "swapped"),
+    "bug_evaluation_majority": bug(EVALUATION, "evaluation", "same prediction"),
+    "bug_evaluation_argmin": bug(EVALUATION, "evaluation", "smaller logit"),
+    "bug_evaluation_batch_mean_loss": bug(EVALUATION, "evaluation", "weight each batch"),
+    "bug_train_model_last_step_loss": bug(LOOP, "train_model", "last step"),
+    # stubs: outputs of the right types and shapes that ignore the inputs
+    "stub_collate": stub(COLLATE, "collate_fn"),
+    "stub_sizes": stub(SIZES, "q2_1"),
+    "stub_train_step": stub(STEP, "train_step"),
+    "stub_evaluation": stub(EVALUATION, "evaluation"),
+    "stub_train_model": stub(LOOP, "train_model"),
+    "stub_paper_votes": stub(VOTES, "paper_votes"),
 }
 
 SUBMISSIONS = {
@@ -51,8 +68,14 @@ SUBMISSIONS = {
     "labels_shuffled+no_zero_grad+with_grad+last_epoch": [
         "bug_collate_labels_shuffled", "bug_train_step_no_zero_grad", "bug_evaluation_with_grad",
         "bug_train_model_last_epoch"],
-    "no_truncation+no_train_mode+no_argmax": [
-        "bug_collate_no_truncation", "bug_train_step_no_train_mode", "bug_evaluation_no_argmax"],
+    "no_truncation+no_train_mode+no_argmax+last_step_loss": [
+        "bug_collate_no_truncation", "bug_train_step_no_train_mode", "bug_evaluation_no_argmax",
+        "bug_train_model_last_step_loss"],
+    "evaluation_majority": ["bug_evaluation_majority"],
+    "evaluation_argmin": ["bug_evaluation_argmin"],
+    "evaluation_batch_mean_loss": ["bug_evaluation_batch_mean_loss"],
+    "stubs": ["stub_collate", "stub_sizes", "stub_train_step", "stub_evaluation", "stub_train_model",
+              "stub_paper_votes"],
 }
 
 SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", ZIP, Path(__file__).parent / "variants" / LAB,
@@ -73,3 +96,8 @@ def graded(tmp_path_factory):
 @pytest.mark.parametrize("label", list(SUBMISSIONS))
 def test_submission(graded, label):
     assert SUITE.score_problems(label, graded[label]) == []
+
+
+def test_stubs_earn_nothing(graded):
+    """A notebook whose every function returns outputs of the right shapes, ignoring its inputs, scores 0."""
+    assert {q: s for q, s in graded["stubs"]["scores"].items() if s} == {}

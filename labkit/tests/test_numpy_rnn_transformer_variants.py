@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from labkit.variants import Suite, bug, correct
+from labkit.variants import Suite, Variant, bug, correct
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = "numpy-rnn-transformer"
@@ -21,6 +21,13 @@ GRU_STEP, SAMPLE_GRU = "def gru_step(", "def sample_text_GRU("
 PERPLEX_RNN, PERPLEX_GRU = "def get_perplex_rnn(", "def get_perplex_gru("
 EMBED, ATTENTION, MLP = "def embed_tokens(", "def multi_head_attention(", "def mlp("
 TRANSFORMER, GENERATE = "def transformer(", "def generate_with_transformer("
+HEAD = "def prediction_head("
+
+
+def stub(anchor, question):
+    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
+    return Variant(anchor, frozenset([question]))
+
 
 VARIANTS = {
     # alternative correct implementations: full marks
@@ -38,7 +45,7 @@ VARIANTS = {
     "sample_gru_keywords": correct(SAMPLE_GRU),
     # classic bugs, each with the words its feedback must contain
     "bug_rnn_step_torch": bug(RNN_STEP, "sample_text_rnn", "NumPy only"),
-    "bug_rnn_sample_state_reset": bug(SAMPLE_RNN, "sample_text_rnn", "reset inside the loop"),
+    "bug_rnn_sample_state_reset": bug(SAMPLE_RNN, "sample_text_rnn", "reset inside the loop over the prompt"),
     "bug_rnn_sample_prompt_twice": bug(SAMPLE_RNN, "sample_text_rnn", "fed twice"),
     "bug_gru_update_swapped": bug(GRU_STEP, "sample_text_gru", "update gate is used the wrong way round"),
     "bug_gru_reset_before_matmul": bug(GRU_STEP, "sample_text_gru", "reset gate is applied before the matrix"),
@@ -52,6 +59,23 @@ VARIANTS = {
     "bug_transformer_no_residual": bug(TRANSFORMER, "transformer", "residual connections are missing"),
     "bug_transformer_no_positions": bug(TRANSFORMER, "transformer", "positional embeddings are not added"),
     "bug_generate_temperature_multiplied": bug(GENERATE, "generate", "multiplied by the temperature"),
+    "bug_rnn_sample_no_feedback": bug(SAMPLE_RNN, "sample_text_rnn", "not fed to the network"),
+    "bug_gru_sample_feeds_prompt": bug(SAMPLE_GRU, "sample_text_gru", "fed at every step instead"),
+    "bug_rnn_step_importlib": bug(RNN_STEP, "sample_text_rnn", "NumPy only"),
+    "bug_gru_step_helper_object": bug(GRU_STEP, "sample_text_gru", "NumPy only"),
+    "bug_attention_scale_d_model": bug(ATTENTION, "multi_head_attention", "sqrt(d_model) instead"),
+    "bug_attention_no_projection": bug(ATTENTION, "multi_head_attention", "output projection is missing"),
+    "bug_transformer_positions_from_1": bug(TRANSFORMER, "transformer", "counted from 1"),
+    # stubs: outputs of the right types and shapes that ignore the inputs
+    "stub_rnn": stub(RNN_STEP, "sample_text_rnn"),
+    "stub_gru": stub(GRU_STEP, "sample_text_gru"),
+    "stub_perplexity": stub(PERPLEX_RNN, "perplexity"),
+    "stub_embed": stub(EMBED, "embed_tokens"),
+    "stub_attention": stub(ATTENTION, "multi_head_attention"),
+    "stub_mlp": stub(MLP, "mlp"),
+    "stub_head": stub(HEAD, "prediction_head"),
+    "stub_transformer": stub(TRANSFORMER, "transformer"),
+    "stub_generate": stub(GENERATE, "generate"),
 }
 
 # At most one bug per question and one snippet per function in each submission.
@@ -63,8 +87,14 @@ SUBMISSIONS = {
                "bug_attention_softmax_axis", "bug_transformer_no_residual", "bug_generate_temperature_multiplied"],
     "bugs-2": ["bug_rnn_sample_prompt_twice", "bug_gru_reset_before_matmul", "bug_perplexity_no_mean",
                "bug_attention_mask_diagonal", "bug_transformer_no_positions"],
-    "bugs-3": ["bug_rnn_step_torch", "bug_perplexity_after_feeding", "bug_attention_no_mask"],
+    "bugs-3": ["bug_rnn_step_torch", "bug_perplexity_after_feeding", "bug_attention_no_mask",
+               "bug_gru_sample_feeds_prompt"],
     "bugs-4": ["bug_attention_heads_interleaved", "sample_rnn_choose_characters", "sample_gru_keywords"],
+    "bugs-5": ["bug_rnn_sample_no_feedback", "bug_gru_step_helper_object", "bug_attention_scale_d_model",
+               "bug_transformer_positions_from_1"],
+    "bugs-6": ["bug_rnn_step_importlib", "bug_attention_no_projection"],
+    "stubs": ["stub_rnn", "stub_gru", "stub_perplexity", "stub_embed", "stub_attention", "stub_mlp", "stub_head",
+              "stub_transformer", "stub_generate"],
 }
 
 SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", ROOT / "dist" / LAB / f"{LAB}-autograder.zip",
@@ -83,3 +113,8 @@ def graded(tmp_path_factory):
 @pytest.mark.parametrize("label", list(SUBMISSIONS))
 def test_submission(graded, label):
     assert SUITE.score_problems(label, graded[label]) == []
+
+
+def test_stubs_earn_nothing(graded):
+    """A notebook whose every function returns outputs of the right shapes, ignoring its inputs, scores 0."""
+    assert {q: s for q, s in graded["stubs"]["scores"].items() if s} == {}

@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "train_model"
 points = None
 
-@test_case(points=1, hidden=False)
+@test_case(points=0, hidden=False)
 def test_train_model_history(env, train_model):
     import pathlib
     data_dir = pathlib.Path(env.get('DATA_DIR', 'data'))

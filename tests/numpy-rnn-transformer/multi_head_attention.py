@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "multi_head_attention"
 points = None
 
-@test_case(points=1, hidden=False)
+@test_case(points=0, hidden=False)
 def test_attention_shape(multi_head_attention, transformer_model_weights, d_model):
     import numpy as np
     assert callable(multi_head_attention), 'multi_head_attention is not defined: run the cell that defines it'
@@ -14,7 +14,7 @@ def test_attention_shape(multi_head_attention, transformer_model_weights, d_mode
     assert out.shape == (5, d_model), f'for x of shape (5, {d_model}) the output should have shape (5, {d_model}), not {out.shape}'
     assert np.all(np.isfinite(out)), 'the output contains inf or nan'
 
-@test_case(points=1, hidden=False)
+@test_case(points=0, hidden=False)
 def test_attention_is_causal(multi_head_attention, transformer_model_weights, d_model):
     import numpy as np
     rng = np.random.default_rng(1)

@@ -6,18 +6,44 @@ name = "perplexity"
 points = None
 
 @test_case(points=1, hidden=False)
-def test_perplexity_by_hand(get_perplex_rnn, get_perplex_gru, rnn_step, gru_step, weights_RNN, weights_GRU, char_to_indices):
-    import numpy as np
-    for name, perplex in [('get_perplex_rnn', get_perplex_rnn), ('get_perplex_gru', get_perplex_gru)]:
+def test_perplexity_by_hand(get_perplex_rnn, get_perplex_gru, weights_RNN, weights_GRU, vocabulary):
+    import math
+
+    def with_fixed_steps(perplex, probs):
+        """`perplex` running with stand-ins for rnn_step and gru_step whose next-character distribution is
+        always `probs`, whatever they are fed (so that a mistake in a step function costs nothing here)."""
+        import numpy as np
+        fixed = np.array(probs, dtype=float)
+
+        def rnn_step(weights, char, h1, h2):
+            return (np.array(h1, dtype=float), np.array(h2, dtype=float), fixed.copy())
+
+        def gru_step(weights, char, h):
+            return (np.array(h, dtype=float), fixed.copy())
+
+        def run(weights, prompt, sequence):
+            saved = {name: perplex.__globals__.get(name) for name in ('rnn_step', 'gru_step')}
+            perplex.__globals__.update(rnn_step=rnn_step, gru_step=gru_step)
+            try:
+                return perplex(weights, prompt, sequence)
+            finally:
+                perplex.__globals__.update(saved)
+        return run
+    try:
+        from labkit_grading import in_kernel
+    except ImportError:
+
+        def in_kernel(function):
+            return function
+    with_fixed_steps = in_kernel(with_fixed_steps)
+    chances = {'t': 0.5, 'h': 0.25, 'e': 0.125}
+    rest = (1 - sum(chances.values())) / (len(vocabulary) - len(chances))
+    probs = [chances.get(c, rest) for c in vocabulary]
+    for name, perplex, weights in [('get_perplex_rnn', get_perplex_rnn, weights_RNN), ('get_perplex_gru', get_perplex_gru, weights_GRU)]:
         assert callable(perplex), f'{name} is not defined: run the cell that defines it'
-    h1, h2 = (np.zeros(weights_RNN['W_h1h1'].shape[0]), np.zeros(weights_RNN['W_h2h2'].shape[0]))
-    h = np.zeros(weights_GRU['W_hh'].shape[0])
-    for char in 'th':
-        h1, h2, p_rnn = rnn_step(weights_RNN, char, h1, h2)
-        h, p_gru = gru_step(weights_GRU, char, h)
-    for name, perplex, weights, probs in [('get_perplex_rnn', get_perplex_rnn, weights_RNN, p_rnn), ('get_perplex_gru', get_perplex_gru, weights_GRU, p_gru)]:
-        value = np.asarray(perplex(weights, 'th', 'e'), dtype=float)
-        assert value.size == 1, f'{name} should return one number, not an array of shape {value.shape}'
-        want = 1 / probs[char_to_indices['e']]
-        assert np.isclose(float(value), want, rtol=1e-05), f"{name}(weights, 'th', 'e') should be 1 / p('e' | 'th') = {want:.4f} (computed with your step function), not {float(value):.4f}"
+        value = with_fixed_steps(perplex, probs)(weights, 'a', 'the')
+        assert len(getattr(value, 'shape', ())) == 0 or getattr(value, 'size', 1) == 1, f'{name} should return one number, not an array of shape {value.shape}'
+        got = float(value)
+        hint = ' It looks like the 1/N is missing: average the log-probabilities.' if math.isclose(got, 64) else ' It looks like the logarithm is in base 2 but exponentiated with e (or the reverse).' if math.isclose(got, math.exp(2)) or math.isclose(got, 2 ** math.log(4)) else ''
+        assert math.isclose(got, 4.0, rel_tol=1e-06), f"with a stand-in step that gives 't', 'h' and 'e' the probabilities 1/2, 1/4 and 1/8 whatever it is fed, {name}(weights, 'a', 'the') should be (2 * 4 * 8) ** (1/3) = 4, not {got:.4f}." + hint
 
