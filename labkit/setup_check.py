@@ -1,0 +1,237 @@
+"""`make setup-check LAB=lab2-6`: a lab's zip, its own setup.sh and run_autograder, in a fresh Debian root.
+
+As Gradescope builds an image: a bare root filesystem (debootstrap, variant minbase), the zip unpacked in
+/autograder/source, `bash setup.sh` as root (in a chroot), then run_autograder on the lab's full solution with
+Gradescope's layout and nothing of labkit's installed. It prints what setup.sh downloaded, how long each step took,
+the score, and whether the student account can reach the Python installation without /root being opened.
+
+Slow (a Debian root, about 300 MB of wheels, one grading: several minutes), so it is not part of `make test`.
+Needs root, debootstrap and the network (Debian's repositories, PyPI); without them it says SKIPPED and exits 77.
+
+Stand-ins for what this machine cannot reach (each one printed when used):
+- Debian bookworm instead of Ubuntu 22.04: Ubuntu's mirror is out of reach. Both are bare glibc systems (2.36 and
+  2.35), and setup.sh relies on nothing but bash, useradd and python3 (which it installs with apt when missing).
+- CPython and torch: uv's CPython builds and PyTorch's CPU index are out of reach, and the only CPU torch wheel at
+  hand is for CPython 3.11. The zip is made for CPython STAND_IN_PYTHON by the build's own functions
+  (build.autograder_lock, harden.install) when the course's Python differs; setup.sh then finds Debian's python3.11
+  instead of downloading one, and torch's URL in requirements.txt is pointed at the local copy of the same wheel
+  (its sha256 in the lock is unchanged and uv checks it).
+- The machine's CA certificates go into the root (and SSL_CERT_FILE into setup.sh's environment): its HTTPS
+  traffic passes a TLS proxy.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+from labkit import REPO_ROOT, build, harden, lock
+from labkit.grading import question_scores
+
+STAND_IN_PYTHON = "3.11"
+SKIPPED = 77
+BASE_TARBALL = REPO_ROOT / "build" / "setup-check" / "bookworm-minbase.tar.gz"
+LOCAL_CERTIFICATES = Path("/usr/local/share/ca-certificates")
+CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+class Skipped(Exception):
+    """The check cannot run here."""
+
+
+def say(message):
+    print(f"setup-check: {message}", flush=True)
+
+
+def run(command, log=None, **kwargs):
+    """Run `command`; its output goes to `log` (a path) and to the terminal; raise when it fails."""
+    started = time.monotonic()
+    with open(log or os.devnull, "a") as out:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+        out.write(done.stdout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} exited with {done.returncode}:\n{done.stdout[-3000:]}")
+    return done.stdout, time.monotonic() - started
+
+
+def requirements_met():
+    if os.geteuid() != 0:
+        raise Skipped("not root (debootstrap and chroot need it)")
+    if not shutil.which("debootstrap"):
+        raise Skipped("debootstrap is missing (apt-get install debootstrap)")
+
+
+def network_reached(grading_lock):
+    """PyPI answers (a HEAD request for the uv wheel that setup.sh fetches first)."""
+    try:
+        urllib.request.urlopen(urllib.request.Request(grading_lock.uv.url, method="HEAD"), timeout=30).close()
+    except (urllib.error.URLError, OSError) as error:
+        raise Skipped(f"PyPI is out of reach ({error})") from None
+
+
+def base_root(root):
+    """A bare Debian bookworm in `root`, from debootstrap once, then from its cached tarball."""
+    if not BASE_TARBALL.exists():
+        BASE_TARBALL.parent.mkdir(parents=True, exist_ok=True)
+        say("debootstrap --variant=minbase bookworm (once; cached in build/setup-check/)")
+        with tempfile.TemporaryDirectory(dir=BASE_TARBALL.parent) as fresh:
+            try:
+                run(["debootstrap", "--variant=minbase", "bookworm", fresh])
+            except RuntimeError as error:
+                raise Skipped(f"debootstrap could not reach Debian's repositories: {str(error)[-300:]}") from None
+            run(["tar", "-C", fresh, "-czf", BASE_TARBALL, "."])
+    root.mkdir(parents=True)
+    run(["tar", "-C", root, "-xzf", BASE_TARBALL])
+
+
+def stand_in_torch(python):
+    """The local copy of PyTorch's CPU wheel for `python` (pip's find-links folders), checked against the lock."""
+    version = metadata.version("torch").split("+")[0]
+    sha256, _ = lock.TORCH_CPU_WHEELS[(version, python)]
+    tag = "cp" + python.replace(".", "")
+    folders = [Path(p) for p in os.environ.get("PIP_FIND_LINKS", "").split() if Path(p).is_dir()]
+    for wheel in (w for folder in folders for w in folder.glob(f"torch-{version}+cpu-{tag}-{tag}-*x86_64.whl")):
+        if hashlib.sha256(wheel.read_bytes()).hexdigest() == sha256:
+            return wheel
+    raise Skipped(f"no local copy of torch {version}+cpu for CPython {python} with sha256 {sha256} "
+                  "in $PIP_FIND_LINKS (PyTorch's CPU index is out of reach)")
+
+
+def autograder_for(lab, python):
+    """(zip path, Lock) of the lab's autograder for CPython `python`: dist/'s, or one hardened for `python`."""
+    zip_path = build.autograder_zip(lab)
+    lines = build.read_requirements(build.student_requirements(lab))
+    grading_lock = build.autograder_lock(lines, python)
+    if python == build.COLAB_PYTHON:
+        return zip_path, grading_lock
+    say(f"stand-in: the zip made for CPython {python} instead of {build.COLAB_PYTHON} (labkit.build, labkit.harden)")
+    copy = Path(tempfile.mkdtemp(prefix="setup-check-")) / zip_path.name
+    shutil.copy2(zip_path, copy)
+    with zipfile.ZipFile(copy) as zf:
+        config = json.loads(zf.read("labkit_autograder/config.json"))
+    settings = {key: value for key, value in config.items() if key != "lab" and key not in harden.DEFAULTS}
+    harden.install(copy, lab, grading_lock, **settings)
+    return copy, grading_lock
+
+
+def lay_out(root, zip_path, submission, torch_wheel):
+    """Gradescope's /autograder in `root`, the stand-in torch wheel, the machine's CA certificates and DNS."""
+    source = root / "autograder" / "source"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(source)
+    (root / "autograder" / "submission").mkdir()
+    (root / "autograder" / "results").mkdir()
+    shutil.copy2(submission, root / "autograder" / "submission" / Path(submission).name)
+    (root / "wheels").mkdir()
+    shutil.copy2(torch_wheel, root / "wheels" / torch_wheel.name)
+    requirements = source / "requirements.txt"
+    text, count = re.subn(r"^torch @ \S+", f"torch @ file:///wheels/{torch_wheel.name}", requirements.read_text(),
+                          flags=re.MULTILINE)
+    assert count == 1, "requirements.txt names no torch wheel"
+    requirements.write_text(text)
+    say(f"stand-in: torch @ file:///wheels/{torch_wheel.name} (same wheel, sha256 unchanged)")
+    (root / LOCAL_CERTIFICATES.relative_to("/")).mkdir(parents=True, exist_ok=True)
+    for certificate in LOCAL_CERTIFICATES.glob("*.crt"):
+        shutil.copy2(certificate, root / LOCAL_CERTIFICATES.relative_to("/") / certificate.name)
+    shutil.copy2("/etc/resolv.conf", root / "etc" / "resolv.conf")
+
+
+def mounted(root):
+    """The mounts a chroot needs: /proc, /dev (with /dev/pts and /dev/shm), /sys."""
+    targets = [("proc", root / "proc", ["-t", "proc", "proc"]), ("sys", root / "sys", ["-t", "sysfs", "sysfs"]),
+               ("dev", root / "dev", ["--rbind", "/dev"])]
+    for _, target, options in targets:
+        run(["mount", *options, target])
+    return [target for _, target, _ in targets]
+
+
+def unmount(targets):
+    for target in reversed(targets):
+        subprocess.run(["umount", "--recursive", "--lazy", target], capture_output=True)
+
+
+def in_root(root, command, log, environment=()):
+    """Run `command` in the chroot with a clean environment, as Gradescope runs setup.sh and run_autograder."""
+    env = ["env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+           "LANG=C.UTF-8", *environment]
+    return run(["chroot", root, *env, *command], log=log, cwd="/")
+
+
+def downloads_of(log_text, grading_lock):
+    """What setup.sh fetched: apt's packages (from its log) and the wheels of the lock."""
+    apt = re.findall(r"Need to get ([\d.,]+ [kMG]?B)", log_text)
+    wheels = [w for w in grading_lock.downloads() if w.name != "torch"]
+    return apt, wheels
+
+
+def check(lab, keep=False):
+    requirements_met()
+    python = STAND_IN_PYTHON
+    torch_wheel = stand_in_torch(python)
+    zip_path, grading_lock = autograder_for(lab, python)
+    network_reached(grading_lock)
+    workdir = Path(tempfile.mkdtemp(prefix="setup-check-root-"))
+    root, log = workdir / "root", workdir / "setup.log"
+    say(f"root filesystem in {root}, setup.sh's output in {log}")
+    base_root(root)
+    lay_out(root, zip_path, build.solution_notebook(lab), torch_wheel)
+    targets = mounted(root)
+    try:
+        output, setup_seconds = in_root(root, ["bash", "/autograder/source/setup.sh"], log,
+                                        [f"SSL_CERT_FILE={CA_BUNDLE}"])
+        say(f"setup.sh finished in {setup_seconds:.0f} s")
+        account = in_root(root, ["id", harden.ACCOUNT], log)[0].strip()
+        reach = in_root(root, [f"{harden.PREFIX}/venv/bin/python", "-c", "import sys; "
+                               "sys.path.insert(0, '/autograder/source/labkit_autograder'); import sandbox; "
+                               "print(sandbox.blocked_directories(sandbox.needed_paths()))"], log)[0].strip()
+        grading, grading_seconds = in_root(root, ["bash", "/autograder/source/run_autograder"], workdir / "grading.log")
+        results = json.loads((root / "autograder" / "results" / "results.json").read_text())
+    finally:
+        unmount(targets)
+    scores = question_scores(results)
+    earned, possible = sum(s for s, _ in scores.values()), sum(p for _, p in scores.values())
+    installed_mb = int(subprocess.run(["du", "-sm", root / harden.PREFIX.lstrip("/")], capture_output=True,
+                                      text=True).stdout.split()[0])
+    apt, wheels = downloads_of(output, grading_lock)
+    print(f"\nsetup.sh in a fresh Debian bookworm root (minbase), CPython {python}, lab {lab}")
+    print(f"  apt (python3, ca-certificates: absent from minbase): {', '.join(apt) or 'nothing'}")
+    print(f"  {grading_lock.uv.url}  {grading_lock.uv.size:,} bytes")
+    sized = sum(w.size or 0 for w in wheels[1:])
+    print(f"  {len(wheels) - 1} wheels from PyPI: {sized / 1e6:.1f} MB; torch (local stand-in): "
+          f"{torch_wheel.stat().st_size / 1e6:.1f} MB")
+    print(f"  {harden.PREFIX} on disk: {installed_mb} MB; setup.sh took {setup_seconds:.0f} s")
+    print(f"  account: {account}")
+    print(f"  directories the student cannot enter on the way to the interpreter: {reach}")
+    print(f"  /root mode: {oct((root / 'root').stat().st_mode & 0o777)}")
+    print(f"  run_autograder on the full solution: {earned:g}/{possible:g} in {grading_seconds:.0f} s")
+    if not keep:
+        shutil.rmtree(workdir)
+    return earned == possible > 0 and reach == "{}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lab")
+    parser.add_argument("--keep", action="store_true", help="keep the root filesystem and logs")
+    args = parser.parse_args(argv)
+    try:
+        ok = check(args.lab, args.keep)
+    except Skipped as reason:
+        print(f"setup-check: SKIPPED: {reason}")
+        return SKIPPED
+    print(f"setup-check: {'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
