@@ -105,7 +105,7 @@ def grading_requirements(pinned):
 
 
 def torch_wheel(python):
-    version = metadata.version("torch").split("+")[0]
+    version, python = metadata.version("torch").split("+")[0], ".".join(python.split(".")[:2])
     if (version, python) not in TORCH_CPU_WHEELS:
         raise RuntimeError(f"no sha256 of PyTorch's CPU wheel of torch {version} for Python {python}: add it to "
                            "TORCH_CPU_WHEELS in labkit/lock.py (from https://download.pytorch.org/whl/cpu/torch/)")

@@ -12,10 +12,16 @@ Stand-ins for what this machine cannot reach (each one printed when used):
 - Debian bookworm instead of Ubuntu 22.04: Ubuntu's mirror is out of reach. Both are bare glibc systems (2.36 and
   2.35), and setup.sh relies on nothing but bash, useradd and python3 (which it installs with apt when missing).
 - CPython and torch: uv's CPython builds and PyTorch's CPU index are out of reach, and the only CPU torch wheel at
-  hand is for CPython 3.11. The zip is made for CPython STAND_IN_PYTHON by the build's own functions
-  (build.autograder_lock, harden.install) when the course's Python differs; setup.sh then finds Debian's python3.11
-  instead of downloading one, and torch's URL in requirements.txt is pointed at the local copy of the same wheel
+  hand is for this machine's CPython (3.11). The zip is made for the CPython that runs this check (STAND_IN_PYTHON,
+  e.g. 3.11.7) by the build's own functions (build.autograder_lock, harden.install) when the course's Python
+  differs; a copy of that interpreter (its base installation, without site-packages) is put in the root's
+  /usr/local, where setup.sh's uv finds it instead of downloading one (Debian bookworm's own 3.11.2 is
+  too old for the tested packages); torch's URL in requirements.txt is pointed at the local copy of the same wheel
   (its sha256 in the lock is unchanged and uv checks it).
+- Isolation from the machine: a chroot shares its process table and user ids, and labkit's grader ends every
+  process of its student account's uid. So setup.sh and run_autograder run in a PID namespace of their own (with
+  their own /proc), and the root's /etc/login.defs gives system accounts uids no account of the machine has
+  (ROOT_SYSTEM_IDS), so the account setup.sh creates is no account's twin here.
 - The machine's CA certificates go into the root (and SSL_CERT_FILE into setup.sh's environment): its HTTPS
   traffic passes a TLS proxy.
 """
@@ -23,6 +29,8 @@ import argparse
 import hashlib
 import json
 import os
+import platform
+import pwd
 import re
 import shutil
 import subprocess
@@ -38,9 +46,10 @@ from pathlib import Path
 from labkit import REPO_ROOT, build, harden, lock
 from labkit.grading import question_scores
 
-STAND_IN_PYTHON = "3.11"
+STAND_IN_PYTHON = platform.python_version()
 SKIPPED = 77
 BASE_TARBALL = REPO_ROOT / "build" / "setup-check" / "bookworm-minbase.tar.gz"
+ROOT_SYSTEM_IDS = (60000, 60999)
 LOCAL_CERTIFICATES = Path("/usr/local/share/ca-certificates")
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
@@ -97,8 +106,8 @@ def base_root(root):
 def stand_in_torch(python):
     """The local copy of PyTorch's CPU wheel for `python` (pip's find-links folders), checked against the lock."""
     version = metadata.version("torch").split("+")[0]
-    sha256, _ = lock.TORCH_CPU_WHEELS[(version, python)]
-    tag = "cp" + python.replace(".", "")
+    sha256 = lock.torch_wheel(python).sha256
+    tag = "cp" + "".join(python.split(".")[:2])
     folders = [Path(p) for p in os.environ.get("PIP_FIND_LINKS", "").split() if Path(p).is_dir()]
     for wheel in (w for folder in folders for w in folder.glob(f"torch-{version}+cpu-{tag}-{tag}-*x86_64.whl")):
         if hashlib.sha256(wheel.read_bytes()).hexdigest() == sha256:
@@ -144,12 +153,30 @@ def lay_out(root, zip_path, submission, torch_wheel):
     for certificate in LOCAL_CERTIFICATES.glob("*.crt"):
         shutil.copy2(certificate, root / LOCAL_CERTIFICATES.relative_to("/") / certificate.name)
     shutil.copy2("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    low, high = ROOT_SYSTEM_IDS
+    if any(low <= account.pw_uid <= high for account in pwd.getpwall()):
+        raise RuntimeError(f"this machine has accounts with uids in {low}-{high}: change ROOT_SYSTEM_IDS")
+    with open(root / "etc" / "login.defs", "a") as defs:
+        defs.write(f"SYS_UID_MIN {low}\nSYS_UID_MAX {high}\nSYS_GID_MIN {low}\nSYS_GID_MAX {high}\n")
+
+
+def stand_in_interpreter(root):
+    """A copy of this interpreter's base installation (no site-packages) in `root`'s /usr/local, as a CPython
+    built from source installs itself there."""
+    base, short = Path(sys.base_prefix), f"python{sys.version_info.major}.{sys.version_info.minor}"
+    local = root / "usr" / "local"
+    shutil.copytree(base / "lib" / short, local / "lib" / short, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("site-packages", "__pycache__", "test"))
+    for library in (base / "lib").glob("libpython*"):
+        shutil.copy2(library, local / "lib" / library.name)
+    shutil.copy2(os.path.realpath(base / "bin" / short), local / "bin" / short)
+    run(["chroot", root, "ldconfig"])
+    say(f"stand-in: CPython {STAND_IN_PYTHON} from {base} as /usr/local/bin/{short}")
 
 
 def mounted(root):
-    """The mounts a chroot needs: /proc, /dev (with /dev/pts and /dev/shm), /sys."""
-    targets = [("proc", root / "proc", ["-t", "proc", "proc"]), ("sys", root / "sys", ["-t", "sysfs", "sysfs"]),
-               ("dev", root / "dev", ["--rbind", "/dev"])]
+    """The mounts a chroot needs besides /proc (in_root mounts its own): /dev (with /dev/pts, /dev/shm), /sys."""
+    targets = [("sys", root / "sys", ["-t", "sysfs", "sysfs"]), ("dev", root / "dev", ["--rbind", "/dev"])]
     for _, target, options in targets:
         run(["mount", *options, target])
     return [target for _, target, _ in targets]
@@ -161,10 +188,12 @@ def unmount(targets):
 
 
 def in_root(root, command, log, environment=()):
-    """Run `command` in the chroot with a clean environment, as Gradescope runs setup.sh and run_autograder."""
+    """Run `command` in the chroot with a clean environment, as Gradescope runs setup.sh and run_autograder, in a
+    PID namespace of its own (its /proc shows only its processes)."""
     env = ["env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
            "LANG=C.UTF-8", *environment]
-    return run(["chroot", root, *env, *command], log=log, cwd="/")
+    namespace = ["unshare", "--pid", "--fork", f"--mount-proc={root / 'proc'}"]
+    return run([*namespace, "chroot", root, *env, *command], log=log, cwd="/")
 
 
 def downloads_of(log_text, grading_lock):
@@ -185,6 +214,8 @@ def check(lab, keep=False):
     say(f"root filesystem in {root}, setup.sh's output in {log}")
     base_root(root)
     lay_out(root, zip_path, build.solution_notebook(lab), torch_wheel)
+    if python != build.COLAB_PYTHON:
+        stand_in_interpreter(root)
     targets = mounted(root)
     try:
         output, setup_seconds = in_root(root, ["bash", "/autograder/source/setup.sh"], log,
