@@ -1,11 +1,12 @@
 """`make setup-check LAB=lab2-6`: a lab's zip, its own setup.sh and run_autograder, in a fresh Debian root.
 
 As Gradescope builds an image: a bare root filesystem (debootstrap, variant minbase), the zip unpacked in
-/autograder/source, `bash setup.sh` as root (in a chroot), then run_autograder on the lab's full solution with
-Gradescope's layout and nothing of labkit's installed. It prints what setup.sh downloaded, how long each step took,
-the score, and whether the student account can reach the Python installation without /root being opened.
+/autograder/source, `bash setup.sh` as root (in a chroot), then run_autograder with Gradescope's layout and nothing
+of labkit's installed. It prints what setup.sh downloaded, how long it took, the scores of the full solution (must
+be full marks) and of the blank notebook (must be 0), and whether the student account reaches the interpreter
+without /root being opened.
 
-Slow (a Debian root, about 300 MB of wheels, one grading: several minutes), so it is not part of `make test`.
+Slow (a Debian root, about 300 MB of wheels, two gradings: several minutes), so it is not part of `make test`.
 Needs root, debootstrap and the network (Debian's repositories, PyPI); without them it says SKIPPED and exits 77.
 
 Stand-ins for what this machine cannot reach (each one printed when used):
@@ -104,16 +105,14 @@ def base_root(root):
 
 
 def stand_in_torch(python):
-    """The local copy of PyTorch's CPU wheel for `python` (pip's find-links folders), checked against the lock."""
-    version = metadata.version("torch").split("+")[0]
-    sha256 = lock.torch_wheel(python).sha256
-    tag = "cp" + "".join(python.split(".")[:2])
+    """The local copy of PyTorch's CPU wheel for `python` (in pip's find-links folders)."""
+    version, tag = metadata.version("torch").split("+")[0], "cp" + "".join(python.split(".")[:2])
     folders = [Path(p) for p in os.environ.get("PIP_FIND_LINKS", "").split() if Path(p).is_dir()]
-    for wheel in (w for folder in folders for w in folder.glob(f"torch-{version}+cpu-{tag}-{tag}-*x86_64.whl")):
-        if hashlib.sha256(wheel.read_bytes()).hexdigest() == sha256:
-            return wheel
-    raise Skipped(f"no local copy of torch {version}+cpu for CPython {python} with sha256 {sha256} "
-                  "in $PIP_FIND_LINKS (PyTorch's CPU index is out of reach)")
+    found = [w for folder in folders for w in folder.glob(f"torch-{version}+cpu-{tag}-{tag}-*x86_64.whl")]
+    if found:
+        return found[0]
+    raise Skipped(f"no local copy of torch {version}+cpu for CPython {python} in $PIP_FIND_LINKS "
+                  "(PyTorch's CPU index is out of reach)")
 
 
 def autograder_for(lab, python):
@@ -133,14 +132,13 @@ def autograder_for(lab, python):
     return copy, grading_lock
 
 
-def lay_out(root, zip_path, submission, torch_wheel):
+def lay_out(root, zip_path, torch_wheel):
     """Gradescope's /autograder in `root`, the stand-in torch wheel, the machine's CA certificates and DNS."""
     source = root / "autograder" / "source"
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(source)
     (root / "autograder" / "submission").mkdir()
     (root / "autograder" / "results").mkdir()
-    shutil.copy2(submission, root / "autograder" / "submission" / Path(submission).name)
     (root / "wheels").mkdir()
     shutil.copy2(torch_wheel, root / "wheels" / torch_wheel.name)
     requirements = source / "requirements.txt"
@@ -196,58 +194,61 @@ def in_root(root, command, log, environment=()):
     return run([*namespace, "chroot", root, *env, *command], log=log, cwd="/")
 
 
-def downloads_of(log_text, grading_lock):
-    """What setup.sh fetched: apt's packages (from its log) and the wheels of the lock."""
-    apt = re.findall(r"Need to get ([\d.,]+ [kMG]?B)", log_text)
-    wheels = [w for w in grading_lock.downloads() if w.name != "torch"]
-    return apt, wheels
+def grade(root, notebook, log):
+    """(earned, possible, seconds) of run_autograder on `notebook`, in Gradescope's layout in `root`."""
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / "autograder" / folder)
+        (root / "autograder" / folder).mkdir()
+    shutil.copy2(notebook, root / "autograder" / "submission" / Path(notebook).name)
+    _, seconds = in_root(root, ["bash", "/autograder/source/run_autograder"], log)
+    scores = question_scores(json.loads((root / "autograder" / "results" / "results.json").read_text()))
+    return sum(s for s, _ in scores.values()), sum(p for _, p in scores.values()), seconds
 
 
 def check(lab, keep=False):
+    """Run the check; print what setup.sh downloaded and the scores; True when it passes."""
     requirements_met()
     python = STAND_IN_PYTHON
     torch_wheel = stand_in_torch(python)
+    if hashlib.sha256(torch_wheel.read_bytes()).hexdigest() != lock.torch_wheel(python).sha256:
+        raise RuntimeError(f"{torch_wheel}'s sha256 is not the one labkit/lock.py records")
     zip_path, grading_lock = autograder_for(lab, python)
     network_reached(grading_lock)
     workdir = Path(tempfile.mkdtemp(prefix="setup-check-root-"))
     root, log = workdir / "root", workdir / "setup.log"
-    say(f"root filesystem in {root}, setup.sh's output in {log}")
+    say(f"root filesystem in {root}, the logs beside it")
     base_root(root)
-    lay_out(root, zip_path, build.solution_notebook(lab), torch_wheel)
+    lay_out(root, zip_path, torch_wheel)
     if python != build.COLAB_PYTHON:
         stand_in_interpreter(root)
     targets = mounted(root)
     try:
         output, setup_seconds = in_root(root, ["bash", "/autograder/source/setup.sh"], log,
                                         [f"SSL_CERT_FILE={CA_BUNDLE}"])
-        say(f"setup.sh finished in {setup_seconds:.0f} s")
         account = in_root(root, ["id", harden.ACCOUNT], log)[0].strip()
         reach = in_root(root, [f"{harden.PREFIX}/venv/bin/python", "-c", "import sys; "
                                "sys.path.insert(0, '/autograder/source/labkit_autograder'); import sandbox; "
                                "print(sandbox.blocked_directories(sandbox.needed_paths()))"], log)[0].strip()
-        grading, grading_seconds = in_root(root, ["bash", "/autograder/source/run_autograder"], workdir / "grading.log")
-        results = json.loads((root / "autograder" / "results" / "results.json").read_text())
+        solution = grade(root, build.solution_notebook(lab), workdir / "solution.log")
+        blank = grade(root, REPO_ROOT / "labs" / lab / f"{lab}.ipynb", workdir / "blank.log")
     finally:
         unmount(targets)
-    scores = question_scores(results)
-    earned, possible = sum(s for s, _ in scores.values()), sum(p for _, p in scores.values())
-    installed_mb = int(subprocess.run(["du", "-sm", root / harden.PREFIX.lstrip("/")], capture_output=True,
-                                      text=True).stdout.split()[0])
-    apt, wheels = downloads_of(output, grading_lock)
+    installed = subprocess.run(["du", "-sm", root / harden.PREFIX.lstrip("/")], capture_output=True, text=True)
+    pypi = [w for w in grading_lock.downloads()[1:] if w.name != "torch"]
     print(f"\nsetup.sh in a fresh Debian bookworm root (minbase), CPython {python}, lab {lab}")
-    print(f"  apt (python3, ca-certificates: absent from minbase): {', '.join(apt) or 'nothing'}")
-    print(f"  {grading_lock.uv.url}  {grading_lock.uv.size:,} bytes")
-    sized = sum(w.size or 0 for w in wheels[1:])
-    print(f"  {len(wheels) - 1} wheels from PyPI: {sized / 1e6:.1f} MB; torch (local stand-in): "
+    print(f"  apt (python3, ca-certificates: not in minbase): "
+          f"{', '.join(re.findall(r'Need to get ([0-9.,]+ [kMG]?B)', output)) or 'nothing'}")
+    print(f"  uv: {grading_lock.uv.url} ({grading_lock.uv.size:,} bytes)")
+    print(f"  {len(pypi)} wheels from PyPI: {sum(w.size or 0 for w in pypi) / 1e6:.1f} MB; torch (local stand-in): "
           f"{torch_wheel.stat().st_size / 1e6:.1f} MB")
-    print(f"  {harden.PREFIX} on disk: {installed_mb} MB; setup.sh took {setup_seconds:.0f} s")
-    print(f"  account: {account}")
+    print(f"  {harden.PREFIX} on disk: {installed.stdout.split()[0]} MB; setup.sh took {setup_seconds:.0f} s")
+    print(f"  account: {account}; /root mode: {oct((root / 'root').stat().st_mode & 0o777)}")
     print(f"  directories the student cannot enter on the way to the interpreter: {reach}")
-    print(f"  /root mode: {oct((root / 'root').stat().st_mode & 0o777)}")
-    print(f"  run_autograder on the full solution: {earned:g}/{possible:g} in {grading_seconds:.0f} s")
+    for name, (earned, possible, seconds) in [("full solution", solution), ("blank notebook", blank)]:
+        print(f"  run_autograder on the {name}: {earned:g}/{possible:g} in {seconds:.0f} s")
     if not keep:
         shutil.rmtree(workdir)
-    return earned == possible > 0 and reach == "{}"
+    return solution[0] == solution[1] > 0 and blank[0] == 0 and reach == "{}"
 
 
 def main(argv=None):

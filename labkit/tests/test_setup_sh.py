@@ -1,7 +1,9 @@
 """The zip's Gradescope install: a full lock with hashes and CPU torch, and a setup.sh that makes the student
 account first and fails loudly. The fresh-root run of setup.sh and run_autograder (labkit/setup_check.py) is
 slow: it runs only with LABKIT_SETUP_CHECK=1 (`make setup-check` runs it directly), and is skipped otherwise."""
+import hashlib
 import os
+import platform
 import re
 import subprocess
 import zipfile
@@ -58,6 +60,16 @@ def test_lock_names_pytorchs_cpu_wheel_for_the_course_python(grading_lock):
                        "manylinux_2_28_x86_64.whl"
     assert torch[1] == [lock.TORCH_CPU_WHEELS[(version, build.COLAB_PYTHON)][0]]
     assert grading_lock.python == build.COLAB_PYTHON
+
+
+def test_recorded_cpu_wheel_hash_matches_the_wheel_at_hand():
+    """The recorded sha256 of the CPU wheel this machine has (pip's find-links) is that wheel's."""
+    python = platform.python_version()
+    try:
+        wheel = setup_check.stand_in_torch(python)
+    except setup_check.Skipped as reason:
+        pytest.skip(str(reason))
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == lock.torch_wheel(python).sha256
 
 
 def test_zip_carries_the_lock_and_labkits_installer_only(grading_lock):
