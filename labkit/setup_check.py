@@ -115,15 +115,16 @@ def stand_in_torch(python):
                   "(PyTorch's CPU index is out of reach)")
 
 
-def autograder_for(lab, python):
-    """(zip path, Lock) of the lab's autograder for CPython `python`: dist/'s, or one hardened for `python`."""
+def autograder_for(lab, python, workdir):
+    """(zip path, Lock) of the lab's autograder for CPython `python`: dist/'s, or one hardened for `python` in
+    `workdir`."""
     zip_path = build.autograder_zip(lab)
     lines = build.read_requirements(build.student_requirements(lab))
     grading_lock = build.autograder_lock(lines, python)
     if python == build.COLAB_PYTHON:
         return zip_path, grading_lock
     say(f"stand-in: the zip made for CPython {python} instead of {build.COLAB_PYTHON} (labkit.build, labkit.harden)")
-    copy = Path(tempfile.mkdtemp(prefix="setup-check-")) / zip_path.name
+    copy = workdir / zip_path.name
     shutil.copy2(zip_path, copy)
     with zipfile.ZipFile(copy) as zf:
         config = json.loads(zf.read("labkit_autograder/config.json"))
@@ -212,9 +213,13 @@ def check(lab, keep=False):
     torch_wheel = stand_in_torch(python)
     if hashlib.sha256(torch_wheel.read_bytes()).hexdigest() != lock.torch_wheel(python).sha256:
         raise RuntimeError(f"{torch_wheel}'s sha256 is not the one labkit/lock.py records")
-    zip_path, grading_lock = autograder_for(lab, python)
-    network_reached(grading_lock)
     workdir = Path(tempfile.mkdtemp(prefix="setup-check-root-"))
+    try:
+        zip_path, grading_lock = autograder_for(lab, python, workdir)
+        network_reached(grading_lock)
+    except Skipped:
+        shutil.rmtree(workdir)
+        raise
     root, log = workdir / "root", workdir / "setup.log"
     say(f"root filesystem in {root}, the logs beside it")
     base_root(root)
