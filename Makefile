@@ -11,7 +11,7 @@ WORKERS ?= 2
 JOBS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: help install all data models labs check test bench figures student-repo grade answers grade-bench clean
+.PHONY: help install all data models labs check test bench figures student-repo grade answers grade-bench setup-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +74,10 @@ browser: ## headless Chromium for the page tests: `apt-get install chromium` whe
 
 grade-bench: $(INSTALLED) ## submissions per minute when grading copies of LAB's solution with WORKERS workers
 	$(PY) -m labkit grade-bench $(LAB) --workers $(WORKERS)
+
+setup-check: $(INSTALLED) ## LAB's zip: its setup.sh and run_autograder in a fresh Debian root (slow; root, network)
+	$(MAKE) all LABS=$(LAB)
+	$(PY) -m labkit.setup_check $(LAB)
 
 clean: ## remove build/, dist/ and data/build/ (raw text cache and committed files stay)
 	rm -rf build dist data/build

@@ -1,13 +1,14 @@
 """`make`: turn each master notebook in solutions/ into a student notebook, public tests and an autograder zip.
 
 For a lab L the master is solutions/L/L.ipynb in Otter Assign format. The build refreshes the master's setup
-cell from L's recipe and course.toml (labkit.setup_cell), copies the master to build/L/stage/ together with the
-files of the recipe's lab_files (from data/build/L/, listed as autograder_files data/...) and an autograder
-requirements.txt (requirements.txt and the recipe's extras, pinned to the installed, tested versions), runs
-`otter assign`, and publishes
+cell from L's recipe and course.toml (labkit.setup_cell), locks the Gradescope environment (labkit.lock: the
+requirements of requirements.txt and the recipe, at the installed, tested versions, with every dependency and its
+sha256, for the course's Python) into build/L.requirements.txt, copies the master to build/L/stage/ together with
+the files of the recipe's lab_files (from data/build/L/, listed as autograder_files data/...), runs `otter assign`,
+and publishes
     labs/L/L.ipynb                      student notebook (no outputs, no solutions)
     tests/L/*.py                        public tests
-    dist/L/L-autograder.zip             all tests, data and models, for Gradescope
+    dist/L/L-autograder.zip             all tests, data and models, the lock and its setup.sh, for Gradescope
 Nothing is rebuilt while the stamp build/L.stamp matches the inputs.
 """
 import hashlib
@@ -21,13 +22,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from labkit import REPO_ROOT, course, harden, recipes, setup_cell, stamps
+from labkit import REPO_ROOT, course, harden, lock, recipes, setup_cell, stamps
 from labkit.pipeline import lab_data_dir
 
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 COLAB_PYTHON = course.settings()["python_version"]
-TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 CONFIG_MARKER = "# ASSIGNMENT CONFIG"
 QUESTION = re.compile(r"^#\s*BEGIN\s+QUESTION\s*$", re.IGNORECASE | re.MULTILINE)
 TEST_POINTS = re.compile(r"BEGIN TEST CONFIG.*?^points:\s*([\d.]+)", re.DOTALL | re.MULTILINE)
@@ -79,14 +79,16 @@ def questions(notebook):
 
 def with_build_defaults(config, lab):
     """The config with what every build relies on: test files, exception tests, Colab's Python, the lab's data,
-    and no Otter init cell (the master's own cells initialise Otter after the setup cell)."""
+    and no Otter init cell (the master's own cells initialise Otter after the setup cell). Otter gets no
+    requirements: harden.install writes the zip's locked requirements.txt and the setup.sh that installs it."""
     tests = config.get("tests") or {}
     if tests.get("ok_format", True) or not tests.get("files", False):
         raise ValueError("assignment config must set tests: {files: true, ok_format: false}")
     own = config.get("autograder_files", [])
     if any(Path(entry).parts[0] == "data" for entry in own):
         raise ValueError(f"{lab}: list data files in the recipe's lab_files, not under autograder_files")
-    return {**config, "requirements": "requirements.txt", "python_version": COLAB_PYTHON, "init_cell": False,
+    config = {key: value for key, value in config.items() if key != "requirements"}
+    return {**config, "python_version": COLAB_PYTHON, "init_cell": False,
             "autograder_files": own + list(data_sources(lab))}
 
 
@@ -118,23 +120,20 @@ def student_requirements(lab):
     return REQUIREMENTS.read_text() + "".join(f"{line}\n" for line in recipes.load(lab).requirements)
 
 
-def autograder_requirements(lines):
-    """The students' requirement `lines` pinned to the tested versions, torch from the CPU-only index.
-
-    otter-grader itself is left out: Otter Generate adds its own pinned otter-grader[grading,plugins].
-    """
-    pinned = [installed_pin(line) for line in lines if requirement_name(line) != "otter-grader"]
-    return "\n".join([f"--extra-index-url {TORCH_CPU_INDEX}", *pinned]) + "\n"
+def autograder_lock(lines, python=COLAB_PYTHON):
+    """The locked Gradescope environment (a labkit.lock.Lock) of the students' requirement `lines`, each pinned to
+    its tested version, for CPython `python`."""
+    return lock.grading_lock([installed_pin(line) for line in lines], python)
 
 
 def lab_inputs(lab, requirements):
-    """Everything a lab's build outputs depend on, given its autograder requirements file."""
+    """Everything a lab's build outputs depend on, given its locked autograder requirements file."""
     sources = [p for p in (SOLUTIONS_DIR / lab).iterdir() if p.name not in ("data", ".ipynb_checkpoints")]
     data = list(data_sources(lab).values())
     missing = [str(p) for p in data if not p.exists()]
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} missing: run `make data models` first")
-    tooling = [Path(__file__), Path(setup_cell.__file__), course.COURSE_FILE]
+    tooling = [Path(__file__), Path(setup_cell.__file__), Path(lock.__file__), course.COURSE_FILE]
     return sources + data + [requirements] + tooling + harden.sources()
 
 
@@ -149,8 +148,8 @@ def refresh_setup_cell(lab):
         print(f"{lab}: refreshed the setup cell of its master ({master_path(lab).name})")
 
 
-def stage(lab, stage_dir, requirements):
-    """Copy the master, its data files and the autograder `requirements` into `stage_dir`."""
+def stage(lab, stage_dir):
+    """Copy the master and its data files into `stage_dir`."""
     shutil.rmtree(stage_dir, ignore_errors=True)
     shutil.copytree(SOLUTIONS_DIR / lab, stage_dir, ignore=shutil.ignore_patterns("data", ".ipynb_checkpoints"))
     master = nbformat.read(master_path(lab), as_version=4)
@@ -161,7 +160,6 @@ def stage(lab, stage_dir, requirements):
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         (stage_dir / entry).parent.mkdir(parents=True, exist_ok=True)
         copy(source, stage_dir / entry)
-    shutil.copy2(requirements, stage_dir / "requirements.txt")
     return stage_dir / f"{lab}.ipynb"
 
 
@@ -198,8 +196,9 @@ def replace_dir(source, target, ignore=None):
     shutil.copytree(source, target, ignore=ignore)
 
 
-def publish(lab, result_dir, root):
-    """Copy otter assign's student notebook, public tests and autograder zip into root/{labs,tests,dist}."""
+def publish(lab, result_dir, root, grading_lock):
+    """Copy otter assign's student notebook, public tests and autograder zip (hardened, with `grading_lock`)
+    into root/{labs,tests,dist}."""
     student = result_dir / "student"
     replace_dir(student, root / "labs" / lab, ignore=shutil.ignore_patterns("tests"))
     clean_notebook(root / "labs" / lab / f"{lab}.ipynb")
@@ -208,7 +207,7 @@ def publish(lab, result_dir, root):
     (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, autograder_zip(lab, root))
     manual = [name for name, _, is_manual in questions(nbformat.read(master_path(lab), as_version=4)) if is_manual]
-    harden.install(autograder_zip(lab, root), lab, manual_questions=manual)
+    harden.install(autograder_zip(lab, root), lab, grading_lock, manual_questions=manual)
 
 
 def autograder_zip(lab, root=REPO_ROOT):
@@ -228,16 +227,17 @@ def outputs(lab, root=REPO_ROOT):
 def build_lab(lab, root=REPO_ROOT, force=False):
     """Build one lab into `root`; return False when it was already up to date."""
     refresh_setup_cell(lab)
+    grading_lock = autograder_lock(read_requirements(student_requirements(lab)))
     requirements = root / "build" / f"{lab}.requirements.txt"
     requirements.parent.mkdir(parents=True, exist_ok=True)
-    requirements.write_text(autograder_requirements(read_requirements(student_requirements(lab))))
+    requirements.write_text(grading_lock.requirements())
     stamp, inputs = root / "build" / f"{lab}.stamp", lab_inputs(lab, requirements)
     if not force and stamps.is_fresh(stamp, inputs, outputs(lab, root)):
         return False
     work = root / "build" / lab
-    master = stage(lab, work / "stage", requirements)
+    master = stage(lab, work / "stage")
     otter_assign(master, work / "assign")
-    publish(lab, work / "assign", root)
+    publish(lab, work / "assign", root, grading_lock)
     stamps.write_stamp(stamp, inputs)
     return True
 

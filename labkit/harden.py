@@ -1,9 +1,11 @@
 """Put the hardened autograder (labkit/autograder/) into an Otter autograder zip, in place.
 
-The zip's run_autograder keeps Otter's environment activation but runs
-source/labkit_autograder/supervise.py instead of Otter's runner. With $LABKIT_AUTOGRADER_ROOT set (a local copy
-of Gradescope's layout) the activation is skipped and the grading root is that folder. The zip's setup.sh also
-creates the account that runs student code and lets it reach the Python installation under /root.
+Of what `otter assign` wrote, the tests, the data files and otter_config.json stay; Otter's installer (setup.sh,
+environment.yml) and runner (run_otter.py) are replaced. The zip's setup.sh (SETUP) creates the account that runs
+student code, then installs the locked environment of its requirements.txt (labkit/lock.py) into /opt/labkit;
+its run_autograder runs source/labkit_autograder/supervise.py with that environment's Python. With
+$LABKIT_AUTOGRADER_ROOT set (a local copy of Gradescope's layout) the caller's python grades and the grading root
+is that folder.
 """
 import json
 import zipfile
@@ -12,42 +14,97 @@ from pathlib import Path
 AUTOGRADER_DIR = Path(__file__).resolve().parent / "autograder"
 MODULES = ["supervise.py", "worker.py", "results.py", "testing.py", "channel.py", "sandbox.py", "answers.py"]
 DEFAULTS = {"cell_timeout": 60, "test_timeout": 60, "total_timeout": 540, "memory_mb": 4096, "seed": 42}
-SETUP = """
-# labkit: the account that runs student code (labkit_autograder/sandbox.py), and a way for it to reach
-# the Python installation (Docker containers usually cannot make mount namespaces, where it would go instead)
-id -u labkit-student-0 >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent \\
-    --shell /usr/sbin/nologin labkit-student-0
-chmod o+x /root
-"""
+PREFIX = "/opt/labkit"
+ACCOUNT = "labkit-student-0"
+SETUP = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, to build the autograder's image (Ubuntu 22.04). Written by labkit
+# (labkit/harden.py). It installs only what grading uses, into @PREFIX@, which the student account can read:
+# uv @UV_VERSION@ (its wheel from PyPI, checked against its sha256), CPython @PYTHON@ (uv's standalone build, which
+# uv checks against the sha256 it carries) and requirements.txt (every package pinned with its sha256; torch is
+# PyTorch's CPU wheel, named by its URL). No conda, no browser, no LaTeX or PDF tools.
+set -euo pipefail
+umask 022
+fail() { echo "labkit setup.sh: FAILED: $*" >&2; exit 1; }
 
+# The account that runs student code (labkit_autograder/sandbox.py) comes first: no later step can prevent it.
+id -u @ACCOUNT@ >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin @ACCOUNT@ || true
+id -u @ACCOUNT@ >/dev/null 2>&1 || fail "could not create the account @ACCOUNT@ that runs student code (useradd)"
+echo "labkit setup.sh: account @ACCOUNT@ is uid $(id -u @ACCOUNT@)"
+
+source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Ubuntu's image has python3 and CA certificates; a bare one gets them from apt.
+if ! command -v python3 >/dev/null || [ ! -s /etc/ssl/certs/ca-certificates.crt ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 \
+        ca-certificates || fail "python3 or ca-certificates missing, and apt-get could not install them"
+fi
+
+mkdir -p @PREFIX@/bin
+python3 - "@UV_URL@" "@UV_SHA256@" @PREFIX@/bin/uv <<'END' || fail "could not install uv"
+import hashlib, io, os, sys, urllib.request, zipfile
+url, sha256, target = sys.argv[1:]
+wheel = urllib.request.urlopen(url, timeout=600).read()
+if hashlib.sha256(wheel).hexdigest() != sha256:
+    sys.exit(f"{url}: sha256 is not {sha256}")
+with zipfile.ZipFile(io.BytesIO(wheel)) as zf:
+    (binary,) = [name for name in zf.namelist() if name.endswith(".data/scripts/uv")]
+    with open(target, "wb") as out:
+        out.write(zf.read(binary))
+os.chmod(target, 0o755)
+print(f"labkit setup.sh: uv from {url} ({len(wheel)} bytes, sha256 checked)")
+END
+
+export UV_PYTHON_INSTALL_DIR=@PREFIX@/python UV_CACHE_DIR="$(mktemp -d)" UV_LINK_MODE=copy UV_NO_CONFIG=1
+@PREFIX@/bin/uv venv --python @PYTHON@ @PREFIX@/venv || fail "could not install CPython @PYTHON@"
+@PREFIX@/bin/uv pip sync --python @PREFIX@/venv/bin/python --require-hashes --only-binary :all: \
+    "$source_dir/requirements.txt" || fail "could not install requirements.txt"
+rm -rf "$UV_CACHE_DIR"
+chmod -R a+rX @PREFIX@
+@PREFIX@/venv/bin/python - <<'END' || fail "the grading environment is broken"
+import sys
+import ipykernel, nbclient, otter.test_files, torch
+assert torch.__version__.endswith("+cpu"), f"torch {torch.__version__} is not PyTorch's CPU build"
+print(f"labkit setup.sh: Python {sys.version.split()[0]}, torch {torch.__version__}, otter {otter.__version__}")
+END
+"""
+RUN_AUTOGRADER = f"""#!/bin/bash
+# labkit: grade with the environment setup.sh installed (locally, with $LABKIT_AUTOGRADER_ROOT set: the caller's)
+if [ -z "$LABKIT_AUTOGRADER_ROOT" ]; then
+    export PATH={PREFIX}/venv/bin:$PATH
+fi
+python "${{LABKIT_AUTOGRADER_ROOT:-/autograder}}/source/labkit_autograder/supervise.py"
+"""
+REPLACED = {"setup.sh", "run_autograder", "requirements.txt", "environment.yml", "run_otter.py"}
 
 def sources():
     """The files whose change must rebuild the zips."""
     return [AUTOGRADER_DIR / name for name in MODULES] + [Path(__file__)]
 
 
-SUPERVISOR = 'python "${LABKIT_AUTOGRADER_ROOT:-/autograder}/source/labkit_autograder/supervise.py"'
+def setup_script(lock):
+    """The zip's setup.sh for a labkit.lock.Lock."""
+    fields = {"PREFIX": PREFIX, "ACCOUNT": ACCOUNT, "PYTHON": lock.python, "UV_VERSION": lock.uv.version,
+              "UV_URL": lock.uv.url, "UV_SHA256": lock.uv.sha256}
+    script = SETUP
+    for name, value in fields.items():
+        script = script.replace(f"@{name}@", value)
+    return script
 
 
-def run_autograder(original):
-    """Otter's run_autograder with its last line (python .../run_otter.py) replaced by the supervisor."""
-    if SUPERVISOR in original:
-        return original
-    activation = [line for line in original.splitlines()[1:] if "run_otter.py" not in line]
-    return "\n".join(["#!/bin/bash", 'if [ -z "$LABKIT_AUTOGRADER_ROOT" ]; then', *activation, "fi", SUPERVISOR, ""])
-
-
-def install(zip_path, lab, **settings):
-    """Rewrite `zip_path` with the hardened run_autograder, the supervisor modules and their config."""
+def install(zip_path, lab, lock, **settings):
+    """Rewrite `zip_path` with labkit's setup.sh, requirements.txt (the labkit.lock.Lock `lock`) and run_autograder,
+    the supervisor modules and their config."""
     with zipfile.ZipFile(zip_path) as zf:
-        entries = {info: zf.read(info) for info in zf.infolist() if not info.filename.startswith("labkit_autograder/")}
+        entries = {info: zf.read(info) for info in zf.infolist()
+                   if info.filename not in REPLACED and not info.filename.startswith("labkit_autograder/")}
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, data in entries.items():
-            if info.filename == "run_autograder":
-                data = run_autograder(data.decode()).encode()
-            elif info.filename == "setup.sh" and SETUP not in data.decode():
-                data = (data.decode() + SETUP).encode()
             zf.writestr(info, data)
+        for name, text, mode in [("setup.sh", setup_script(lock), 0o755), ("run_autograder", RUN_AUTOGRADER, 0o755),
+                                 ("requirements.txt", lock.requirements(), 0o644)]:
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr, info.compress_type = mode << 16, zipfile.ZIP_DEFLATED
+            zf.writestr(info, text)
         for name in MODULES:
             zf.write(AUTOGRADER_DIR / name, f"labkit_autograder/{name}")
         zf.writestr("labkit_autograder/config.json", json.dumps({"lab": lab, **DEFAULTS, **settings}, indent=1))

@@ -368,7 +368,7 @@ def test_zip_runs_the_supervisor():
     modules = ("supervise.py", "worker.py", "results.py", "testing.py", "channel.py", "sandbox.py")
     assert {f"labkit_autograder/{m}" for m in modules} <= names
     assert run_autograder.rstrip().endswith('source/labkit_autograder/supervise.py"')
-    assert "mamba activate otter-env" in run_autograder
+    assert "/opt/labkit/venv/bin" in run_autograder
     assert "useradd --system" in setup and "labkit-student-0" in setup
     assert config["lab"] == "lab2-6" and config["cell_timeout"] == 60 and config["total_timeout"] < 600
 

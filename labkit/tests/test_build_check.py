@@ -64,12 +64,11 @@ def toy_repo(tmp_path_factory):
         yield repo
 
 
-def test_autograder_requirements_pin_tested_versions_and_cpu_torch(tmp_path):
-    (tmp_path / "req.txt").write_text("# comment\notter-grader\ntorch>=2\nmatplotlib>=3\nno-such-package>=1\n")
-    lines = build.autograder_requirements(build.read_requirements((tmp_path / "req.txt").read_text())).splitlines()
+def test_installed_pin_pins_the_tested_version(tmp_path):
+    lines = build.read_requirements("# comment\ntorch>=2\nmatplotlib>=3\nno-such-package>=1\n")
     torch_version = metadata.version("torch").split("+")[0]
-    assert lines == [f"--extra-index-url {build.TORCH_CPU_INDEX}", f"torch=={torch_version}",
-                     f"matplotlib=={metadata.version('matplotlib')}", "no-such-package>=1"]
+    assert [build.installed_pin(line) for line in lines] == [
+        f"torch=={torch_version}", f"matplotlib=={metadata.version('matplotlib')}", "no-such-package>=1"]
 
 
 def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
@@ -81,9 +80,11 @@ def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
     with zipfile.ZipFile(build.autograder_zip("toy", toy_repo)) as zf:
         assert HIDDEN_LINE in zf.read("tests/q1.py").decode()
         assert json.loads(zf.read("files/data/numbers.json")) == [1, 2, 3]
-        environment = zf.read("environment.yml").decode()
-    assert "python=3.12" in environment and "otter-grader[grading,plugins]==7.0.0" in environment
-    assert build.TORCH_CPU_INDEX in environment and f"numpy=={metadata.version('numpy')}" in environment
+        requirements, setup = zf.read("requirements.txt").decode(), zf.read("setup.sh").decode()
+    assert f"--python {build.COLAB_PYTHON} " in setup and "environment.yml" not in zf.namelist()
+    assert f"\nnumpy=={metadata.version('numpy')} \\\n    --hash=sha256:" in requirements
+    assert f"\notter-grader=={metadata.version('otter-grader')} \\\n" in requirements
+    assert "\ntorch @ https://download.pytorch.org/whl/cpu/torch-" in requirements
 
 
 def test_build_is_incremental(toy_repo):
