@@ -31,6 +31,9 @@ from supervise import load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
+# What a submitted zip may hold: only its notebooks are unpacked, and only this much of them.
+MAX_ZIP_ENTRIES, MAX_ZIP_DEPTH, MAX_UNPACKED_MB = 1000, 20, 200
+TIME_OUT = "Time-out:"  # how testing.py's message for a test case that ran past its limit begins
 
 
 def find_notebook(submission, lab, problems):
@@ -40,8 +43,10 @@ def find_notebook(submission, lab, problems):
     for archive in (p for p in files if p.suffix == ".zip"):
         try:
             with zipfile.ZipFile(archive) as zf:
-                zf.extractall(unpacked / archive.stem)
-        except (zipfile.BadZipFile, OSError) as err:
+                unpack_notebooks(zf, unpacked / archive.stem)
+        except ValueError as err:
+            problems.append(f"{archive.name} was not unpacked: {err}.")
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as err:
             problems.append(f"{archive.name} is not a readable zip file ({err}).")
     notebooks = [p for p in files if p.suffix == ".ipynb"]
     notebooks += sorted(p for p in unpacked.rglob("*.ipynb") if not any(part.startswith((".", "__")) for part in
@@ -55,6 +60,29 @@ def find_notebook(submission, lab, problems):
     if len(notebooks) > 1:
         problems.append(f"Several notebooks were submitted; graded {chosen.name}.")
     return chosen
+
+
+def unpack_notebooks(zf, target):
+    """Unpack the notebooks of `zf` into `target`, within MAX_ZIP_ENTRIES, MAX_ZIP_DEPTH and MAX_UNPACKED_MB
+    (counted while unpacking: a zip's declared sizes may lie); ValueError when the zip exceeds them."""
+    entries = zf.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ValueError(f"it holds {len(entries)} files, more than the {MAX_ZIP_ENTRIES} a submission may")
+    budget = MAX_UNPACKED_MB << 20
+    for entry in entries:
+        parts = Path(entry.filename).parts
+        if not entry.filename.endswith(".ipynb") or ".." in parts or Path(entry.filename).is_absolute():
+            continue
+        if len(parts) > MAX_ZIP_DEPTH:
+            raise ValueError(f"it nests folders more than {MAX_ZIP_DEPTH} deep")
+        destination = target.joinpath(*parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(entry) as source, open(destination, "wb") as copy:
+            while chunk := source.read(1 << 20):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise ValueError(f"its notebooks unpack to more than {MAX_UNPACKED_MB} MB")
+                copy.write(chunk)
 
 
 def read_notebook(path, problems):
@@ -101,6 +129,7 @@ class Run:
 
     def __init__(self, home, config, account):
         self.home, self.config, self.account = home, config, account
+        self.observed = {}  # the kernel's isolation, once it runs (sandbox.observe)
         self.name = f"_labkit_{secrets.token_hex(8)}"
         self.sock, self.kernel_end = socket.socketpair()
         notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
@@ -150,6 +179,7 @@ def execute_submission(cells, config, run, grading):
     Raises DeadKernelError, CellTimeoutError or KernelGarbled when a student cell kills the kernel, cannot be
     interrupted or garbles the kernel's messages.
     """
+    run.observed = sandbox.observe(run.client.km.provisioner.process.pid, sandbox.memory_limits(config["memory_mb"]))
     setup = run.execute(run.setup(), 0, config["total_timeout"])
     if any(o.get("output_type") == "error" for o in setup.outputs):
         raise RuntimeError(f"grading setup failed: {setup.outputs}")
@@ -167,7 +197,7 @@ def execute_submission(cells, config, run, grading):
 
 def fresh_home(files, home, account):
     """An empty `home` holding a copy of the autograder's files (data/...), owned by the student's account."""
-    shutil.rmtree(home, ignore_errors=True)
+    sandbox.remove_tree(home)
     shutil.copytree(files, home) if files.is_dir() else home.mkdir()
     if account:
         for path in [home, *home.rglob("*")]:
@@ -176,12 +206,12 @@ def fresh_home(files, home, account):
 
 
 def grade(root, config, sources, account):
-    """Grade root/submission with the test `sources`; return the Grading."""
-    grading = Grading(sources)
+    """Grade root/submission with the test `sources`; (the Grading, the kernel's isolation: sandbox.observe)."""
+    grading, observed = Grading(sources), {}
     notebook_path = find_notebook(root / "submission", config["lab"], grading.problems)
     notebook = notebook_path and read_notebook(notebook_path, grading.problems)
     if notebook is None:
-        return grading
+        return grading, observed
     grading.answer_entries = results_entries(manual_answers(notebook.cells, config.get("manual_questions", [])))
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     if not any(c.source.strip() for c in cells):
@@ -208,12 +238,13 @@ def grade(root, config, sources, account):
                 type(err), "ended the Python process (kernel died)")
             skipped[index] = f"{describe(index, cells[index])} {why}; it was skipped and the notebook run again."
         finally:
+            observed = run.observed or observed
             run.sock.close()
             run.kernel_end.close()
     else:
         grading.problems.append("Too many cells had to be skipped; grading gave up.")
     check_tests_untouched(root, home, grading)
-    return grading
+    return grading, observed
 
 
 def check_tests_untouched(root, home, grading):
@@ -224,11 +255,25 @@ def check_tests_untouched(root, home, grading):
         grading.flag([f"The submission wrote test files: {', '.join(map(str, written))[:1000]}"])
 
 
+def time_outs(grading):
+    """The instructors-only entry listing what ran past a time limit (test cases and cells), or None."""
+    found = [f"{path}: {outcome['message'].split(TIME_OUT, 1)[1].strip()}"
+             for phase in grading.outcomes.values() for path, outcomes in phase.items() for outcome in outcomes
+             if outcome["message"].startswith(f"❌ Test case failed\n{TIME_OUT}")]
+    found += [note for note in grading.cell_notes if "(the time limit per cell)" in note]
+    found += [note for note in grading.skipped.values() if "never finished" in note]
+    return found and {"name": "Time-outs (instructors only)", "visibility": "hidden", "status": "failed",
+                      "output": "Ran past a time limit (not a wrong answer):\n" + "\n".join(found)}
+
+
 def main(root):
     threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
     request = json.loads(sys.stdin.read())
-    grading = grade(root, load_config(root), request["sources"], request["account"])
-    print(json.dumps(gradescope_results(grading)))
+    grading, observed = grade(root, load_config(root), request["sources"], request["account"])
+    results = gradescope_results(grading)
+    if entry := time_outs(grading):
+        results["tests"].append(entry)
+    print(json.dumps({"results": results, "isolation": observed}))
 
 
 if __name__ == "__main__":
