@@ -30,12 +30,15 @@ def gradescope_layout(autograder_zip, submission, root):
     shutil.copy2(submission, root / "submission" / Path(submission).name)
 
 
-def run_autograder(root, timeout=None):
-    """Run root/source/run_autograder on root; return its output."""
+def run_autograder(root, timeout=None, command_prefix=(), preexec_fn=None, path=None):
+    """Run root/source/run_autograder on root; return its output.
+
+    `command_prefix` (e.g. setpriv ...) comes before `bash run_autograder`, `preexec_fn` runs in the child before
+    it, and `path` is the folder of the Python to grade with (default: this one's)."""
     env = dict(os.environ, LABKIT_AUTOGRADER_ROOT=str(root),
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
-                          env=env, cwd=root, timeout=timeout)
+               PATH=f"{path or Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    done = subprocess.run([*command_prefix, "bash", str(root / "source" / "run_autograder")], capture_output=True,
+                          text=True, env=env, cwd=root, timeout=timeout, preexec_fn=preexec_fn)
     output = done.stdout + done.stderr
     if done.returncode != 0 or not (root / "results" / "results.json").exists():
         raise GradingError(f"run_autograder exited with {done.returncode}:\n{output[-4000:]}")

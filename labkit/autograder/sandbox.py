@@ -274,20 +274,28 @@ def private_mounts():
     mount(None, "/", None, MS_REC | MS_PRIVATE)
 
 
+def cover(directory, kept, mode):
+    """Cover `directory` with an empty tmpfs of mode `mode` into which each path of `kept` (inside it) is bound
+    back, at its own place (the folders on the way to it are made, mode 0755)."""
+    staging = Path(tempfile.mkdtemp(prefix="labkit-stage-"))
+    staged = []
+    for number, path in enumerate(kept):
+        (staging / str(number)).mkdir()
+        mount(path, staging / str(number), None, MS_BIND | MS_REC)
+        staged.append((staging / str(number), path))
+    mount("tmpfs", directory, "tmpfs", 0, f"mode={mode}")
+    for source, path in staged:
+        path.mkdir(parents=True, exist_ok=True)
+        mount(source, path, None, MS_MOVE)
+        source.rmdir()
+    staging.rmdir()
+
+
 def expose(blocked):
     """In a new mount namespace, cover each blocked directory with a tmpfs holding only the needed entries."""
     private_mounts()
-    staging = Path(tempfile.mkdtemp(prefix="labkit-stage-"))
     for directory, names in blocked.items():
-        for name in names:
-            (staging / name).mkdir()
-            mount(directory / name, staging / name, None, MS_BIND | MS_REC)
-        mount("tmpfs", directory, "tmpfs", 0, "mode=0755")
-        for name in names:
-            (directory / name).mkdir()
-            mount(staging / name, directory / name, None, MS_MOVE)
-            (staging / name).rmdir()
-    staging.rmdir()
+        cover(directory, [directory / name for name in names], "0755")
 
 
 def confine(home):
