@@ -7,7 +7,7 @@ grading), with small private /tmp, /var/tmp and /dev/shm; without network (a net
 network namespace of its own where the grader cannot make one); with no privileges left, limited in memory,
 processes and file size, its standard streams on /dev/null and only the channel to the grader (as fd 3) open.
 Its settings come as JSON in $LABKIT_SANDBOX: {"uid", "gid", "home", "channel", "memory_mb"}; uid is null when
-isolation is reduced. What the kernel really got is read back from /proc by the grader (`observe`).
+isolation is reduced. What the kernel really got is read back by the grader (`observe`).
 """
 import ctypes
 import fcntl
@@ -379,26 +379,35 @@ def launch(connection_file, arguments):
     home = Path(settings["home"])
     uid, gid = settings["uid"], settings["gid"]
     keep_only_channel(settings["channel"])
+    # what was done, for the grader (see observe); written before the student's code runs, closed at exec
+    report = os.open(settings["report"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     environment = {k: v for k, v in os.environ.items() if k in KEPT_ENVIRONMENT or k.startswith("JPY_")}
     environment.update(GRADING_ENVIRONMENT, HOME=str(home), MPLBACKEND="agg", PYTHONDONTWRITEBYTECODE="1")
     connection = home / ".kernel.json"
     shutil.copyfile(connection_file, connection)
-    network_cut = libc.unshare(CLONE_NEWNET) == 0  # the kernel talks to the grader over ipc sockets
+    done = {"network": "blocked (network namespace)" if libc.unshare(CLONE_NEWNET) == 0 else None,
+            "root filesystem": "the machine's", "mount namespace": "the grader's"}
     if uid is not None:
         os.chown(connection, uid, gid)
         if "CAP_SYS_ADMIN" in capabilities() and "CAP_SYS_CHROOT" in capabilities():
             confine(home)
+            done.update({"root filesystem": "own (system folders, interpreter and grading folder only)",
+                         "mount namespace": "own"})
         elif blocked := blocked_directories(needed_paths()):
             expose(blocked)
+            done["mount namespace"] = "own"
         become(uid, gid)
-    if not network_cut:
-        own_user_and_network(os.getuid(), os.getgid())
+    if done["network"] is None:
+        done["network"] = ("blocked (network namespace in a user namespace)" if own_user_and_network(
+            os.getuid(), os.getgid()) else "open (no network namespace could be made)")
     limit(settings["memory_mb"], uid is not None)
     os.chdir(home)
+    os.write(report, json.dumps(done).encode())
+    os.close(report)
     os.execve(python, [python, "-m", "ipykernel_launcher", "-f", str(connection), *arguments], environment)
 
 
-# What the kernel got, read from /proc by the grader (the kernel cannot dress it up).
+# What the kernel got: its account and capabilities read from /proc, the rest from the launcher's report.
 
 def cgroup_memory_limit():
     """The memory limit of this process's cgroup (v1 or v2) in bytes, or None."""
@@ -426,26 +435,21 @@ def memory_limits(kernel_mb):
     return f"{shared}; kernel address space {kernel_mb} MiB"
 
 
-def observe(pid, memory_limit):
-    """{"account", "mount namespace", "root", "network", "capabilities", "memory limit"}: the isolation the
-    kernel `pid` runs in, and "reduced": what of it falls short of Gradescope's (a list)."""
+def observe(pid, report, memory_limit):
+    """{"account", "network", "root filesystem", "mount namespace", "capabilities", "memory limit"}: the
+    isolation the kernel `pid` runs in, and "reduced": what of it falls short (a list). The account and
+    capabilities come from /proc, the rest from the launcher's `report` (a file only the grader may write)."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    uid = int(status["Uid"].split()[0])
-    own = {kind: os.readlink(f"/proc/self/ns/{kind}") != os.readlink(f"/proc/{pid}/ns/{kind}")
-           for kind in ("mnt", "net", "user")}
-    root = os.readlink(f"/proc/{pid}/root")
-    effective = int(status["CapEff"], 16)
+    uid, effective = int(status["Uid"].split()[0]), int(status["CapEff"], 16)
     observed = {
         "account": pwd.getpwuid(uid).pw_name if uid != os.getuid() else f"the grader's own (uid {uid})",
-        "mount namespace": "own" if own["mnt"] else "the grader's",
-        "root filesystem": "own (interpreter and grading folder only)" if root != "/" else "the machine's",
-        "network": ("blocked (network namespace" + (" in a user namespace)" if own["user"] else ")")
-                    if own["net"] else "open (no network namespace could be made)"),
+        **json.loads(Path(report).read_text()),
         "capabilities": "none" if effective == 0 else f"{effective:#x}",
         "memory limit": memory_limit,
     }
     observed["reduced"] = [f"{name}: {observed[name]}" for name, weak in (
-        ("account", uid == os.getuid()), ("network", not own["net"]), ("capabilities", effective != 0)) if weak]
+        ("account", uid == os.getuid()), ("network", observed["network"].startswith("open")),
+        ("capabilities", effective != 0)) if weak]
     return observed
 
 

@@ -130,6 +130,7 @@ class Run:
     def __init__(self, home, config, account):
         self.home, self.config, self.account = home, config, account
         self.observed = {}  # the kernel's isolation, once it runs (sandbox.observe)
+        self.report = home.parent / ".labkit-isolation.json"  # written by the launcher: the grader's folder
         self.name = f"_labkit_{secrets.token_hex(8)}"
         self.sock, self.kernel_end = socket.socketpair()
         notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
@@ -143,7 +144,7 @@ class Run:
         """A context in which the kernel runs (as the student when `account` is set)."""
         uid, gid = self.account or (None, None)
         settings = {"uid": uid, "gid": gid, "home": str(self.home), "channel": self.kernel_end.fileno(),
-                    "memory_mb": self.config["memory_mb"]}
+                    "memory_mb": self.config["memory_mb"], "report": str(self.report)}
         return self.client.setup_kernel(env=dict(os.environ, LABKIT_SANDBOX=json.dumps(settings)),
                                         pass_fds=[self.kernel_end.fileno()])
 
@@ -179,8 +180,9 @@ def execute_submission(cells, config, run, grading):
     Raises DeadKernelError, CellTimeoutError or KernelGarbled when a student cell kills the kernel, cannot be
     interrupted or garbles the kernel's messages.
     """
-    run.observed = sandbox.observe(run.client.km.provisioner.process.pid, sandbox.memory_limits(config["memory_mb"]))
     setup = run.execute(run.setup(), 0, config["total_timeout"])
+    run.observed = sandbox.observe(run.client.km.provisioner.process.pid, run.report,
+                                   sandbox.memory_limits(config["memory_mb"]))
     if any(o.get("output_type") == "error" for o in setup.outputs):
         raise RuntimeError(f"grading setup failed: {setup.outputs}")
     for index, cell in enumerate(cells):
