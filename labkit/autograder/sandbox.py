@@ -41,8 +41,11 @@ KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ")
 # Grader and kernel alike. LABKIT_GRADING: labs shorten students' training runs. One BLAS/OpenMP thread: the labs'
 # models are tiny, Gradescope gives half a CPU, and spinning BLAS threads only slow a busy machine down. Two malloc
 # arenas: the grader and the kernel share Gradescope's 768 MB, and memory held per thread is memory neither can use.
+# A fixed mmap threshold: freed tensors go back to the system at once (glibc otherwise raises the threshold after
+# the first large free, and keeps later ones in its heap).
 GRADING_ENVIRONMENT = {"LABKIT_GRADING": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-                       "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}
+                       "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "262144",
+                       "MALLOC_TRIM_THRESHOLD_": "262144"}
 libc = ctypes.CDLL(None, use_errno=True)
 
 

@@ -27,13 +27,29 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 import sandbox
 from answers import manual_answers, results_entries
 from results import Grading, gradescope_results
-from supervise import load_config
+from supervise import lean_otter, load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
 # What a submitted zip may hold: only its notebooks are unpacked, and only this much of them.
 MAX_ZIP_ENTRIES, MAX_ZIP_DEPTH, MAX_UNPACKED_MB = 1000, 20, 200
-TIME_OUT = "Time-out:"  # how testing.py's message for a test case that ran past its limit begins
+TIME_OUT = "Time-out:"
+# The kernel's `otter` while grading: the notebook only makes a `grader` whose checks do nothing (the tests run in
+# the grader afterwards). The real otter loads pandas, nbconvert and its exporters: 90 MiB the kernel does not need.
+OTTER_STAND_IN = """
+import sys as _sys, types as _types
+class _Notebook:
+    def __init__(self, *args, **kwargs):
+        pass
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+    @classmethod
+    def init_grading_mode(cls, *args, **kwargs):
+        pass
+_sys.modules["otter"] = _types.ModuleType("otter")
+_sys.modules["otter"].Notebook = _Notebook
+del _sys, _types, _Notebook
+"""  # how testing.py's message for a test case that ran past its limit begins
 
 
 def find_notebook(submission, lab, problems):
@@ -160,8 +176,8 @@ class Run:
         return cell
 
     def setup(self):
-        """The first cell: load channel.py as a module of its own, silence grader.check, seed."""
-        return (f"import types\n{self.name} = types.ModuleType('labkit_channel')\n"
+        """The first cell: a stand-in for otter, load channel.py as a module of its own, silence grader.check, seed."""
+        return (f"{OTTER_STAND_IN}\nimport types\n{self.name} = types.ModuleType('labkit_channel')\n"
                 f"exec(compile({(HERE / 'channel.py').read_text()!r}, 'labkit_channel', 'exec'), "
                 f"{self.name}.__dict__)\n{self.name}.grading_mode()\n{self.name}.seed_all({self.config['seed']})\n"
                 "del types")
@@ -269,6 +285,7 @@ def time_outs(grading):
 
 
 def main(root):
+    lean_otter()
     threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
     request = json.loads(sys.stdin.read())
     grading, observed = grade(root, load_config(root), request["sources"], request["account"])
