@@ -32,14 +32,14 @@ from pathlib import Path
 from labkit import REPO_ROOT
 from labkit.autograder import sandbox
 from labkit.build import autograder_zip, lab_names, solution_notebook
-from labkit.grading import gradescope_layout, question_scores, run_autograder
+from labkit.check import why
+from labkit.grading import ISOLATION, entry_output, gradescope_layout, question_scores, run_autograder
 
 DOCKER_CAPABILITIES = ("chown", "dac_override", "fsetid", "fowner", "mknod", "net_raw", "setgid", "setuid",
                        "setfcap", "setpcap", "net_bind_service", "sys_chroot", "kill", "audit_write")
 CGROUP = Path("/sys/fs/cgroup")
 PERIOD_US = 100_000
 SAMPLE_SECONDS = 0.1
-ISOLATION = "Isolation (instructors only)"
 MiB = 1 << 20
 
 
@@ -132,14 +132,15 @@ def hidden_checkouts(venv):
     return sorted(top for top in tops if str(top) not in system)
 
 
-def gradescope_view(venv):
-    """In the child, before it drops its capabilities: a mount namespace where /root is mode 0701 holding only
-    the entries that lead to the interpreter (setup.sh's `chmod o+x /root`) and the checkouts are covered."""
+def gradescope_view(venv, root_mode):
+    """In the child, before it drops its capabilities: a mount namespace where /root has mode `root_mode` (0701
+    after setup.sh's `chmod o+x /root`) holding only the entries that lead to the interpreter, and the checkouts
+    are covered."""
     sandbox.private_mounts()
     interpreter = {Path("/root", p.relative_to("/root").parts[0]) for p in sandbox.needed_paths()
                    if p.is_relative_to("/root")}
     if interpreter:
-        sandbox.cover(Path("/root"), interpreter, "0701")
+        sandbox.cover(Path("/root"), interpreter, root_mode)
     for top in hidden_checkouts(venv):
         sandbox.cover(top, [venv] if venv.is_relative_to(top) else [], "0755")
 
@@ -150,6 +151,9 @@ class Job:
     kind: str  # "solution" or "blank"
     notebook: Path
     cpus: float
+    capabilities: tuple = DOCKER_CAPABILITIES
+    root_mode: str = "0701"  # /root as setup.sh leaves it
+    zip: Path = None  # default: the lab's built autograder zip
     row: dict = field(default_factory=dict)
 
 
@@ -166,25 +170,27 @@ def grade_job(job, memory_mb, timeout):
 
     def enter():
         cgroup.join()
-        gradescope_view(venv)
+        gradescope_view(venv, job.root_mode)
 
     sampler = threading.Thread(target=sample, daemon=True)
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="gradescope-check-") as tmp:
             root = Path(tmp)
-            gradescope_layout(autograder_zip(job.lab), job.notebook, root)
-            capabilities = ",".join(f"+{c}" for c in DOCKER_CAPABILITIES)
-            command = ["setpriv", f"--bounding-set=-all,{capabilities}", "--inh-caps=-all", "--"]
+            gradescope_layout(job.zip or autograder_zip(job.lab), job.notebook, root)
+            capabilities = "".join(f",+{c}" for c in job.capabilities)
+            command = ["setpriv", f"--bounding-set=-all{capabilities}", "--inh-caps=-all", "--"]
             sampler.start()
             output = run_autograder(root, timeout=timeout, command_prefix=command, preexec_fn=enter,
                                     path=venv / "bin")
             results = json.loads((root / "results" / "results.json").read_text())
         scores = question_scores(results)
         job.row.update(earned=sum(e for e, _ in scores.values()), possible=sum(p for _, p in scores.values()),
-                       isolation=isolation_summary(results), failing=failing(results), output=output)
+                       isolation=isolation_summary(results), output=output, results=results)
+        lost = [q for q, (e, p) in scores.items() if (e < p if job.kind == "solution" else e > 0)]
+        job.row["why"] = why({"results": results, "error": entry_output(results, "Autograder Error")}, lost)
     except Exception as err:
-        job.row.update(earned=None, possible=None, isolation="-", failing=[f"{type(err).__name__}: {err}"[-2000:]])
+        job.row.update(earned=None, possible=None, isolation="-", why=f"\n      {type(err).__name__}: {err}"[-3000:])
     finally:
         done.set()
         sampler.join() if sampler.is_alive() else None
@@ -204,13 +210,6 @@ def isolation_summary(results):
     short = (f"{facts.get('account', '?')}; network {facts.get('network', '?').split(' (')[0]}; "
              f"caps {facts.get('capabilities', '?')}")
     return short if verdict.startswith("Full isolation") else f"REDUCED ({short})"
-
-
-def failing(results):
-    """Messages of the failed test cases and of the problem and flag entries of results.json."""
-    found = [f"{t['name']}: {t.get('output', '').strip()[:400]}" for t in results["tests"]
-             if t.get("name") not in (ISOLATION,) and t.get("status") == "failed"]
-    return found
 
 
 def passed(job):
@@ -261,9 +260,9 @@ def table(jobs):
 def gradescope_check(labs=None, cpu_settings=(0.5, 0.25), cores=2.0, memory_mb=768, timeout=900):
     """Grade every lab's solution and blank under the conditions; print the table; True when all pass, None when
     the conditions cannot be made here (SKIPPED)."""
-    why = unavailable()
-    if why:
-        print(f"SKIPPED (not passed): Gradescope's conditions cannot be made on this machine: {why}.")
+    missing = unavailable()
+    if missing:
+        print(f"SKIPPED (not passed): Gradescope's conditions cannot be made on this machine: {missing}.")
         return None
     jobs = jobs_for(labs or lab_names(), cpu_settings)
     budget = Budget(cores)
@@ -274,7 +273,7 @@ def gradescope_check(labs=None, cpu_settings=(0.5, 0.25), cores=2.0, memory_mb=7
     print(table(jobs))
     for job in jobs:
         if not passed(job):
-            print(f"\nFAIL {job.lab} {job.kind} at {job.cpus:g} CPU:\n  " + "\n  ".join(job.row["failing"]))
+            print(f"FAIL  {job.lab} {job.kind} at {job.cpus:g} CPU{job.row['why']}")
     return all(passed(job) for job in jobs)
 
 

@@ -27,7 +27,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 import sandbox
 from answers import manual_answers, results_entries
 from results import Grading, gradescope_results
-from supervise import lean_otter, load_config
+from supervise import TIME_OUTS, lean_otter, load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
@@ -280,7 +280,7 @@ def time_outs(grading):
              if outcome["message"].startswith(f"❌ Test case failed\n{TIME_OUT}")]
     found += [note for note in grading.cell_notes if "(the time limit per cell)" in note]
     found += [note for note in grading.skipped.values() if "never finished" in note]
-    return found and {"name": "Time-outs (instructors only)", "visibility": "hidden", "status": "failed",
+    return found and {"name": TIME_OUTS, "visibility": "hidden", "status": "failed",
                       "output": "Ran past a time limit (not a wrong answer):\n" + "\n".join(found)}
 
 
