@@ -209,7 +209,7 @@ def isolation_summary(results):
     facts = dict(line.split(": ", 1) for line in details if ": " in line)
     short = (f"{facts.get('account', '?')}; network {facts.get('network', '?').split(' (')[0]}; "
              f"caps {facts.get('capabilities', '?')}")
-    return short if verdict.startswith("Full isolation") else f"REDUCED ({short})"
+    return f"REDUCED ({short})" if verdict.startswith("NOT TRUSTWORTHY") else short
 
 
 def passed(job):

@@ -149,8 +149,13 @@ def isolation_entry(reduced, observed):
     if not observed:
         shortfalls.append("the kernel could not be observed (it never started)")
     details = [f"{name}: {value}" for name, value in observed.items() if name != "reduced"]
-    verdict = ("NOT TRUSTWORTHY FOR CREDIT: isolation was reduced, so this submission was graded for feedback "
-               "only (" + "; ".join(shortfalls) + ")") if shortfalls else "Full isolation."
+    if shortfalls:
+        verdict = ("NOT TRUSTWORTHY FOR CREDIT: isolation was reduced, so this submission was graded for feedback "
+                   "only (" + "; ".join(shortfalls) + ")")
+    elif observed["network"].startswith("open"):
+        verdict = "Isolated, but the kernel had network access (the platform allows no network namespace)."
+    else:
+        verdict = "Full isolation."
     return {"name": ISOLATION, "visibility": "hidden", "status": "failed" if shortfalls else "passed",
             "output": "\n".join([verdict, *details])}
 
