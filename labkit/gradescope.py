@@ -274,6 +274,8 @@ def gradescope_check(labs=None, cpu_settings=(0.5, 0.25), cores=2.0, memory_mb=7
     for job in jobs:
         if not passed(job):
             print(f"FAIL  {job.lab} {job.kind} at {job.cpus:g} CPU{job.row['why']}")
+            if "Traceback" in job.row.get("output", ""):  # the grader itself failed: its last words
+                print("      run_autograder's output ends:\n" + job.row["output"][-3000:])
     return all(passed(job) for job in jobs)
 
 
