@@ -154,6 +154,7 @@ class Run:
         manager = SandboxedKernelManager(transport="ipc", ip=str(home / ".kernel"))
         self.client = Client(notebook, km=manager, timeout_func=lambda cell: cell.metadata["labkit_timeout"],
                              allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
+                             startup_timeout=config["total_timeout"],  # a busy quarter CPU starts kernels slowly
                              resources={"metadata": {"path": str(home)}})
 
     def kernel(self):
