@@ -24,7 +24,7 @@ import types
 from pathlib import Path
 
 import sandbox
-from results import Grading, gradescope_results, write_results
+from results import PROBLEMS, Grading, gradescope_results, write_results
 
 HERE = Path(__file__).resolve().parent
 PR_SET_CHILD_SUBREAPER = 36
@@ -118,7 +118,7 @@ def close_to_student(root):
 
 def unfinished_results():
     """results.json while grading runs: 0 points and why (written before any student code runs)."""
-    return {"score": 0.0, "tests": [{"name": "Submission problems", "visibility": "visible", "status": "failed",
+    return {"score": 0.0, "tests": [{"name": PROBLEMS, "visibility": "visible", "status": "failed",
                                      "output": UNFINISHED}]}
 
 

@@ -25,7 +25,7 @@ import pytest
 from labkit import REPO_ROOT, build
 from labkit.autograder import sandbox
 from labkit.check import why
-from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, gradescope_layout, grade_submission, run_autograder
+from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, gradescope_layout, run_autograder
 
 sys.path.insert(0, str(REPO_ROOT / "labkit" / "autograder"))  # worker.py and testing.py import their neighbours
 import channel  # noqa: E402
