@@ -17,6 +17,7 @@ may write to (or setpriv, or root), it says so and reports SKIPPED: that is not 
     python -m labkit.gradescope [LAB ...] [--cpus 0.5 0.25] [--cores 2] [--memory-mb 768]
 """
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -40,6 +41,7 @@ CGROUP = Path("/sys/fs/cgroup")
 PERIOD_US = 100_000
 SAMPLE_SECONDS = 0.1
 MiB = 1 << 20
+SERIAL = itertools.count()  # cgroup names stay unique within a run
 
 
 class Cgroup:
@@ -159,7 +161,7 @@ class Job:
 def grade_job(job, memory_mb, timeout):
     """Grade `job` under the conditions; fill and return its row."""
     venv = Path(sys.prefix).resolve()
-    name = f"labkit-gs-{job.lab}-{job.kind}-{job.cpus:g}-{os.getpid()}"
+    name = f"labkit-gs-{job.lab}-{job.kind}-{job.cpus:g}-{os.getpid()}-{next(SERIAL)}"
     cgroup = Cgroup(name, memory_mb, job.cpus)
     peak_anonymous, done = [0], threading.Event()
 
