@@ -112,7 +112,7 @@ def why(grades, questions):
     for test in grades["results"]["tests"]:
         if test.get("name") in questions:
             failed = [line for line in test.get("output", "").splitlines() if line.strip()
-                      and "Test case passed" not in line and not line.rstrip().endswith("result:")]
+                      and "Test case passed" not in line and not line.rstrip().endswith(("result:", "results:"))]
             lines += [f"{test['name']}:", *(f"  {line.strip()}" for line in failed[:40])]
         elif test.get("name") in (PROBLEMS, FLAGS, TIME_OUTS) or test.get("name") == ISOLATION and test.get(
                 "status") == "failed":

@@ -32,7 +32,8 @@ MAX_PROCESSES = 256
 MAX_FILE_MB = 1024
 PRIVATE_TEMPORARY_MB = 256  # each of the kernel's own /tmp, /var/tmp and /dev/shm, where it has a root of its own
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 8192, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
+MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 4096, 8192, 16384, 1 << 18
 PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
 CAPABILITIES = {"CAP_CHOWN": 0, "CAP_SETGID": 6, "CAP_SETUID": 7, "CAP_SYS_CHROOT": 18, "CAP_SYS_ADMIN": 21}
 # What the kernel's root filesystem holds besides the interpreter and its home (read-only, when it has its own).
@@ -419,7 +420,8 @@ def cgroup_memory_limit():
         if "memory" in controllers.split(","):
             files = [Path("/sys/fs/cgroup/memory", path.lstrip("/"), "memory.limit_in_bytes")]
         elif not controllers:
-            files = [Path(base, path.lstrip("/"), "memory.max") for base in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified")]
+            files = [Path(base, path.lstrip("/"), "memory.max") for base in ("/sys/fs/cgroup",
+                                                                             "/sys/fs/cgroup/unified")]
         else:
             continue
         for file in files:
@@ -440,8 +442,9 @@ def memory_limits(kernel_mb):
 
 def observe(pid, report, memory_limit):
     """{"account", "network", "root filesystem", "mount namespace", "capabilities", "memory limit"}: the
-    isolation the kernel `pid` runs in, and "reduced": what of it lets student code reach the grader (a list). The account and
-    capabilities come from /proc, the rest from the launcher's `report` (a file only the grader may write)."""
+    isolation the kernel `pid` runs in, and "reduced": what of it lets student code reach the grader (a list).
+    The account and capabilities come from /proc, the rest from the launcher's `report` (a file only the grader
+    may write)."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     uid, effective = int(status["Uid"].split()[0]), int(status["CapEff"], 16)
     observed = {

@@ -34,6 +34,7 @@ import worker  # noqa: E402
 from results import Grading  # noqa: E402
 
 AUTOGRADER_ZIP = build.autograder_zip("lab2-6")
+VENV = Path(sys.prefix).resolve()
 SOLUTION = build.solution_notebook("lab2-6")
 FULLY_ISOLATED = sandbox.reduced_isolation_reason() is None and {"CAP_SYS_ADMIN", "CAP_SYS_CHROOT"} <= (
     sandbox.capabilities())
@@ -57,7 +58,7 @@ def probe(port):
     """A cell that fails (a problem in results.json) if the kernel sees the course or reaches the network."""
     return f"""
 import os, socket
-for place in {[str(REPO_ROOT / "Makefile"), str(AUTOGRADER_ZIP), str(Path(sys.prefix).resolve().parent / "Makefile")]!r}:
+for place in {[str(REPO_ROOT / "Makefile"), str(AUTOGRADER_ZIP), str(VENV.parent / "Makefile")]!r}:
     assert not os.path.exists(place), "the kernel sees " + place
 try:
     socket.create_connection(("127.0.0.1", {port}), timeout=3).close()
@@ -263,7 +264,8 @@ def test_two_gradings_with_different_tmpdirs_side_by_side_use_two_accounts(grade
     for name in ("a", "b"):
         earned, possible = score(graded[name])
         assert earned == possible > 0, entry(graded[name], PROBLEMS)
-        accounts.append(next(line for line in entry(graded[name], ISOLATION).splitlines() if line.startswith("account")))
+        stated = entry(graded[name], ISOLATION).splitlines()
+        accounts.append(next(line for line in stated if line.startswith("account")))
     assert accounts[0] != accounts[1]
 
 
