@@ -25,7 +25,7 @@ import pytest
 from labkit import REPO_ROOT, build
 from labkit.autograder import sandbox
 from labkit.check import why
-from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, gradescope_layout, run_autograder
+from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, grade_submission, gradescope_layout, run_autograder
 
 sys.path.insert(0, str(REPO_ROOT / "labkit" / "autograder"))  # worker.py and testing.py import their neighbours
 import channel  # noqa: E402
@@ -150,6 +150,15 @@ def test_submitted_zip_extraction_is_capped(tmp_path):
         with zipfile.ZipFile(archive) as zf, pytest.raises(ValueError, match=reason):
             worker.unpack_notebooks(zf, tmp_path / "out" / archive.stem)
     assert (tmp_path / "out" / "bomb" / "lab2-6.ipynb").stat().st_size <= worker.MAX_UNPACKED_MB << 20
+
+
+def test_a_zip_bomb_is_a_submission_problem_with_results(tmp_path):
+    bomb = tmp_path / "lab2-6_export.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("lab2-6.ipynb", b" " * ((worker.MAX_UNPACKED_MB + 50) << 20))
+    result = grade_submission(AUTOGRADER_ZIP, bomb, tmp_path / "results")
+    assert "was not unpacked: its notebooks unpack to more than" in result["problems"]
+    assert total(result) == (0, 20)
 
 
 def test_a_time_out_says_so_names_the_test_and_the_limit_and_is_listed_for_instructors():
