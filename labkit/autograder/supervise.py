@@ -40,6 +40,8 @@ def lean_otter():
     grading never uses, and keep jsonschema from compiling an IRI grammar nobody validates (together ~40 MiB of
     the 768 MB that grader and kernel share, and seconds at a quarter of a CPU)."""
     spec = importlib.util.find_spec("otter")
+    if spec is None:  # not installed: the first import of otter says so
+        return
     package = types.ModuleType("otter")
     package.__path__, package.__spec__ = list(spec.submodule_search_locations), spec
     sys.modules.setdefault("otter", package)
