@@ -11,7 +11,7 @@ WORKERS ?= 2
 JOBS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: help install all data models labs check test bench figures student-repo grade answers grade-bench setup-check clean
+.PHONY: help install all data models labs check gradescope-check test bench figures student-repo grade answers grade-bench setup-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,8 +41,12 @@ labs: $(INSTALLED) ## every lab: questions, points, artifacts and whether they a
 check: data models ## grade solution (100%) and blank (0) notebooks, scan for leaks, fail on stale labs/ tests/
 	$(PY) -m labkit check $(LABS) --jobs $(JOBS)
 
-test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then make, then the pytest suite
+gradescope-check: data models ## grade solutions and blanks as Gradescope would: 768 MB, 1/2 and 1/4 CPU, Docker's capabilities
 	$(PY) -m labkit build $(LABS)
+	$(PY) -m labkit.gradescope $(LABS)
+
+test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then make, gradescope-check, the pytest suite
+	$(MAKE) gradescope-check
 	$(PY) -m pytest labkit/tests --durations=10
 
 bench: data models ## median time of running each solution notebook and of grading it, then each recipe's bench

@@ -16,7 +16,7 @@ import nbformat
 
 from labkit import REPO_ROOT
 from labkit.build import autograder_zip, build_lab, lab_names, master_path, solution_notebook
-from labkit.grading import grade_submission
+from labkit.grading import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, grade_submission
 
 CHECK_ROOT = REPO_ROOT / "build" / "check"
 SOLUTION_MARKER = re.compile(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", re.IGNORECASE)
@@ -105,14 +105,33 @@ def differing_files(left, right):
                   or not filecmp.cmp(left / f, right / f, shallow=False))
 
 
+def why(grades, questions):
+    """What the grading said about `questions` (their failed test cases' messages), the submission problems, the
+    integrity flags, time-outs and reduced isolation: indented lines for make check's output."""
+    lines = []
+    for test in grades["results"]["tests"]:
+        if test.get("name") in questions:
+            failed = [line for line in test.get("output", "").splitlines() if line.strip()
+                      and "Test case passed" not in line and not line.rstrip().endswith(("result:", "results:"))]
+            lines += [f"{test['name']}:", *(f"  {line.strip()}" for line in failed[:40])]
+        elif test.get("name") in (PROBLEMS, FLAGS, TIME_OUTS) or test.get("name") == ISOLATION and test.get(
+                "status") == "failed":
+            lines += [f"{test['name']}:", *(f"  {line}" for line in test.get("output", "").splitlines()[:40])]
+    if grades["error"]:
+        lines += ["Autograder error:", *(f"  {line}" for line in grades["error"].splitlines()[-20:])]
+    return "".join(f"\n      {line[:300]}" for line in lines)
+
+
 def check_solution(lab, root):
     with tempfile.TemporaryDirectory() as workdir:
         grades = grade_submission(autograder_zip(lab, root), solution_notebook(lab, root), workdir)
     earned, possible = sum(grades["scores"].values()), sum(grades["possible"].values())
     missed = [q for q, s in grades["scores"].items() if s < grades["possible"][q]]
     if possible == 0:
-        return False, "autograder has no graded questions"
-    return earned == possible, f"{earned:g}/{possible:g} points" + (f", lost on {', '.join(missed)}" if missed else "")
+        return False, "autograder has no graded questions" + why(grades, ())
+    if earned < possible:
+        return False, f"{earned:g}/{possible:g} points, lost on {', '.join(missed)}" + why(grades, missed)
+    return True, f"{earned:g}/{possible:g} points"
 
 
 def check_blank(lab, root):
@@ -121,7 +140,7 @@ def check_blank(lab, root):
     earned = sum(grades["scores"].values())
     scoring = [q for q, s in grades["scores"].items() if s > 0]
     if grades["error"]:
-        return False, f"autograder error: {grades['error'][:300]}"
+        return False, "autograder error" + why(grades, ())
     return earned == 0, f"{earned:g} points" + (f", scored on {', '.join(scoring)}" if scoring else "")
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 PROBLEMS = "Submission problems"
 FLAGS = "Integrity flags (instructors only)"
+ISOLATION = "Isolation (instructors only)"
+TIME_OUTS = "Time-outs (instructors only)"
 
 
 class GradingError(RuntimeError):
@@ -30,12 +32,15 @@ def gradescope_layout(autograder_zip, submission, root):
     shutil.copy2(submission, root / "submission" / Path(submission).name)
 
 
-def run_autograder(root, timeout=None):
-    """Run root/source/run_autograder on root; return its output."""
-    env = dict(os.environ, LABKIT_AUTOGRADER_ROOT=str(root),
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
-                          env=env, cwd=root, timeout=timeout)
+def run_autograder(root, timeout=None, command_prefix=(), preexec_fn=None, path=None, environment=None):
+    """Run root/source/run_autograder on root; return its output.
+
+    `command_prefix` (e.g. setpriv ...) comes before `bash run_autograder`, `preexec_fn` runs in the child before
+    it, `path` is the folder of the Python to grade with (default: this one's), `environment` adds variables."""
+    env = dict(os.environ, **(environment or {}), LABKIT_AUTOGRADER_ROOT=str(root),
+               PATH=f"{path or Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    done = subprocess.run([*command_prefix, "bash", str(root / "source" / "run_autograder")], capture_output=True,
+                          text=True, env=env, cwd=root, timeout=timeout, preexec_fn=preexec_fn)
     output = done.stdout + done.stderr
     if done.returncode != 0 or not (root / "results" / "results.json").exists():
         raise GradingError(f"run_autograder exited with {done.returncode}:\n{output[-4000:]}")
@@ -59,7 +64,8 @@ def grade_submission(autograder_zip, submission, workdir, config=None):
     `config` overrides settings of the zip's labkit_autograder/config.json (e.g. {"cell_timeout": 5}).
     Returns {"scores": {question: earned}, "possible": {question: max}, "results": parsed results.json,
     "error": Otter's autograder error message or None, "problems": what the student is told or None,
-    "flags": integrity flags for instructors or None, "output": what run_autograder printed}.
+    "flags": integrity flags for instructors or None, "isolation": the isolation the grading achieved,
+    "time_outs": what ran past a time limit or None, "output": what run_autograder printed}.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +86,8 @@ def grade_submission(autograder_zip, submission, workdir, config=None):
         "error": entry_output(results, "Autograder Error") or entry_output(results, "Autograder Failed"),
         "problems": entry_output(results, PROBLEMS),
         "flags": entry_output(results, FLAGS),
+        "isolation": entry_output(results, ISOLATION),
+        "time_outs": entry_output(results, TIME_OUTS),
         "output": output,
     }
 

@@ -111,5 +111,8 @@ def gradescope_results(grading):
 
 
 def write_results(root, results):
+    """Replace results.json atomically: Gradescope reads either the old one or the new one, never a part."""
     (root / "results").mkdir(exist_ok=True)
-    (root / "results" / "results.json").write_text(json.dumps(results, indent=1))
+    partial = root / "results" / ".results.json.partial"
+    partial.write_text(json.dumps(results, indent=1))
+    partial.replace(root / "results" / "results.json")

@@ -49,7 +49,8 @@ def run_case(test_file, case, channel, seed, seconds):
         case.body.call_func(channel.namespace())
         return True, "✅ Test case passed"
     except CallTimeout:
-        return False, f"❌ Test case failed\nTest {case.name} did not finish within {seconds} s"
+        return False, (f"❌ Test case failed\nTime-out: test {case.name} did not finish within {seconds} s, the time "
+                       "limit per test case (not a wrong answer: the code it calls was too slow)")
     except Broken:
         raise
     except Exception as err:

@@ -27,10 +27,29 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 import sandbox
 from answers import manual_answers, results_entries
 from results import Grading, gradescope_results
-from supervise import load_config
+from supervise import TIME_OUTS, lean_otter, load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
+# What a submitted zip may hold: only its notebooks are unpacked, and only this much of them.
+MAX_ZIP_ENTRIES, MAX_ZIP_DEPTH, MAX_UNPACKED_MB = 1000, 20, 200
+TIME_OUT = "Time-out:"
+# The kernel's `otter` while grading: the notebook only makes a `grader` whose checks do nothing (the tests run in
+# the grader afterwards). The real otter loads pandas, nbconvert and its exporters: 90 MiB the kernel does not need.
+OTTER_STAND_IN = """
+import sys as _sys, types as _types
+class _Notebook:
+    def __init__(self, *args, **kwargs):
+        pass
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+    @classmethod
+    def init_grading_mode(cls, *args, **kwargs):
+        pass
+_sys.modules["otter"] = _types.ModuleType("otter")
+_sys.modules["otter"].Notebook = _Notebook
+del _sys, _types, _Notebook
+"""  # how testing.py's message for a test case that ran past its limit begins
 
 
 def find_notebook(submission, lab, problems):
@@ -40,8 +59,10 @@ def find_notebook(submission, lab, problems):
     for archive in (p for p in files if p.suffix == ".zip"):
         try:
             with zipfile.ZipFile(archive) as zf:
-                zf.extractall(unpacked / archive.stem)
-        except (zipfile.BadZipFile, OSError) as err:
+                unpack_notebooks(zf, unpacked / archive.stem)
+        except ValueError as err:
+            problems.append(f"{archive.name} was not unpacked: {err}.")
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as err:
             problems.append(f"{archive.name} is not a readable zip file ({err}).")
     notebooks = [p for p in files if p.suffix == ".ipynb"]
     notebooks += sorted(p for p in unpacked.rglob("*.ipynb") if not any(part.startswith((".", "__")) for part in
@@ -55,6 +76,29 @@ def find_notebook(submission, lab, problems):
     if len(notebooks) > 1:
         problems.append(f"Several notebooks were submitted; graded {chosen.name}.")
     return chosen
+
+
+def unpack_notebooks(zf, target):
+    """Unpack the notebooks of `zf` into `target`, within MAX_ZIP_ENTRIES, MAX_ZIP_DEPTH and MAX_UNPACKED_MB
+    (counted while unpacking: a zip's declared sizes may lie); ValueError when the zip exceeds them."""
+    entries = zf.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ValueError(f"it holds {len(entries)} files, more than the {MAX_ZIP_ENTRIES} a submission may")
+    budget = MAX_UNPACKED_MB << 20
+    for entry in entries:
+        parts = Path(entry.filename).parts
+        if not entry.filename.endswith(".ipynb") or ".." in parts or Path(entry.filename).is_absolute():
+            continue
+        if len(parts) > MAX_ZIP_DEPTH:
+            raise ValueError(f"it nests folders more than {MAX_ZIP_DEPTH} deep")
+        destination = target.joinpath(*parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(entry) as source, open(destination, "wb") as copy:
+            while chunk := source.read(1 << 20):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise ValueError(f"its notebooks unpack to more than {MAX_UNPACKED_MB} MB")
+                copy.write(chunk)
 
 
 def read_notebook(path, problems):
@@ -101,6 +145,8 @@ class Run:
 
     def __init__(self, home, config, account):
         self.home, self.config, self.account = home, config, account
+        self.observed = {}  # the kernel's isolation, once it runs (sandbox.observe)
+        self.report = home.parent / ".labkit-isolation.json"  # written by the launcher: the grader's folder
         self.name = f"_labkit_{secrets.token_hex(8)}"
         self.sock, self.kernel_end = socket.socketpair()
         notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
@@ -108,13 +154,14 @@ class Run:
         manager = SandboxedKernelManager(transport="ipc", ip=str(home / ".kernel"))
         self.client = Client(notebook, km=manager, timeout_func=lambda cell: cell.metadata["labkit_timeout"],
                              allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
+                             startup_timeout=config["total_timeout"],  # a busy quarter CPU starts kernels slowly
                              resources={"metadata": {"path": str(home)}})
 
     def kernel(self):
         """A context in which the kernel runs (as the student when `account` is set)."""
         uid, gid = self.account or (None, None)
         settings = {"uid": uid, "gid": gid, "home": str(self.home), "channel": self.kernel_end.fileno(),
-                    "memory_mb": self.config["memory_mb"]}
+                    "memory_mb": self.config["memory_mb"], "report": str(self.report)}
         return self.client.setup_kernel(env=dict(os.environ, LABKIT_SANDBOX=json.dumps(settings)),
                                         pass_fds=[self.kernel_end.fileno()])
 
@@ -130,8 +177,8 @@ class Run:
         return cell
 
     def setup(self):
-        """The first cell: load channel.py as a module of its own, silence grader.check, seed."""
-        return (f"import types\n{self.name} = types.ModuleType('labkit_channel')\n"
+        """The first cell: a stand-in for otter, load channel.py as a module of its own, silence grader.check, seed."""
+        return (f"{OTTER_STAND_IN}\nimport types\n{self.name} = types.ModuleType('labkit_channel')\n"
                 f"exec(compile({(HERE / 'channel.py').read_text()!r}, 'labkit_channel', 'exec'), "
                 f"{self.name}.__dict__)\n{self.name}.grading_mode()\n{self.name}.seed_all({self.config['seed']})\n"
                 "del types")
@@ -151,6 +198,8 @@ def execute_submission(cells, config, run, grading):
     interrupted or garbles the kernel's messages.
     """
     setup = run.execute(run.setup(), 0, config["total_timeout"])
+    run.observed = sandbox.observe(run.client.km.provisioner.process.pid, run.report,
+                                   sandbox.memory_limits(config["memory_mb"]))
     if any(o.get("output_type") == "error" for o in setup.outputs):
         raise RuntimeError(f"grading setup failed: {setup.outputs}")
     for index, cell in enumerate(cells):
@@ -167,7 +216,7 @@ def execute_submission(cells, config, run, grading):
 
 def fresh_home(files, home, account):
     """An empty `home` holding a copy of the autograder's files (data/...), owned by the student's account."""
-    shutil.rmtree(home, ignore_errors=True)
+    sandbox.remove_tree(home)
     shutil.copytree(files, home) if files.is_dir() else home.mkdir()
     if account:
         for path in [home, *home.rglob("*")]:
@@ -176,12 +225,12 @@ def fresh_home(files, home, account):
 
 
 def grade(root, config, sources, account):
-    """Grade root/submission with the test `sources`; return the Grading."""
-    grading = Grading(sources)
+    """Grade root/submission with the test `sources`; (the Grading, the kernel's isolation: sandbox.observe)."""
+    grading, observed = Grading(sources), {}
     notebook_path = find_notebook(root / "submission", config["lab"], grading.problems)
     notebook = notebook_path and read_notebook(notebook_path, grading.problems)
     if notebook is None:
-        return grading
+        return grading, observed
     grading.answer_entries = results_entries(manual_answers(notebook.cells, config.get("manual_questions", [])))
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     if not any(c.source.strip() for c in cells):
@@ -208,12 +257,13 @@ def grade(root, config, sources, account):
                 type(err), "ended the Python process (kernel died)")
             skipped[index] = f"{describe(index, cells[index])} {why}; it was skipped and the notebook run again."
         finally:
+            observed = run.observed or observed
             run.sock.close()
             run.kernel_end.close()
     else:
         grading.problems.append("Too many cells had to be skipped; grading gave up.")
     check_tests_untouched(root, home, grading)
-    return grading
+    return grading, observed
 
 
 def check_tests_untouched(root, home, grading):
@@ -224,11 +274,26 @@ def check_tests_untouched(root, home, grading):
         grading.flag([f"The submission wrote test files: {', '.join(map(str, written))[:1000]}"])
 
 
+def time_outs(grading):
+    """The instructors-only entry listing what ran past a time limit (test cases and cells), or None."""
+    found = [f"{path}: {outcome['message'].split(TIME_OUT, 1)[1].strip()}"
+             for phase in grading.outcomes.values() for path, outcomes in phase.items() for outcome in outcomes
+             if outcome["message"].startswith(f"❌ Test case failed\n{TIME_OUT}")]
+    found += [note for note in grading.cell_notes if "(the time limit per cell)" in note]
+    found += [note for note in grading.skipped.values() if "never finished" in note]
+    return found and {"name": TIME_OUTS, "visibility": "hidden", "status": "failed",
+                      "output": "Ran past a time limit (not a wrong answer):\n" + "\n".join(found)}
+
+
 def main(root):
+    lean_otter()
     threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
     request = json.loads(sys.stdin.read())
-    grading = grade(root, load_config(root), request["sources"], request["account"])
-    print(json.dumps(gradescope_results(grading)))
+    grading, observed = grade(root, load_config(root), request["sources"], request["account"])
+    results = gradescope_results(grading)
+    if entry := time_outs(grading):
+        results["tests"].append(entry)
+    print(json.dumps({"results": results, "isolation": observed}))
 
 
 if __name__ == "__main__":
