@@ -15,8 +15,9 @@ def test_1_no_mask_one_head(self_attention):
         return torch.randn(*shape, generator=generator).to(dev)
 
     def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
-        """In the notebook's kernel: self_attention's output and, in call order, which of the notebook's attention
-        functions and of PyTorch's own attention it called (none of them is computed here)."""
+        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
+        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
+        the error it raised (or None). Nothing is computed here."""
         import torch
         import torch.nn.functional as F
         own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
@@ -28,7 +29,11 @@ def test_1_no_mask_one_head(self_attention):
 
             def recorded(*args, **kwargs):
                 calls.append(label)
-                return function(*args, **kwargs)
+                try:
+                    return function(*args, **kwargs)
+                except Exception:
+                    calls.append('!' + label)
+                    raise
             return recorded
         saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
         originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
@@ -41,13 +46,15 @@ def test_1_no_mask_one_head(self_attention):
                 namespace[name] = spy(labels[id(function)], function)
             for owner, attribute, label, function in originals:
                 setattr(owner, attribute, spy(label, function))
-            out = self_attention(Q, K, V, n_heads, causal)
+            out, error = (self_attention(Q, K, V, n_heads, causal), None)
+        except Exception as err:
+            out, error = (None, f'{type(err).__name__}: {err}')
         finally:
             namespace.update(saved)
             namespace.update(aliases)
             for owner, attribute, label, function in originals:
                 setattr(owner, attribute, function)
-        return (out, calls)
+        return (out, calls, error)
     try:
         from labkit_grading import in_kernel
     except ImportError:
@@ -57,14 +64,16 @@ def test_1_no_mask_one_head(self_attention):
     trace_self_attention = in_kernel(trace_self_attention)
 
     def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
-        """Runs self_attention and checks that it is assembled from the notebook's functions; returns its output."""
+        """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
+        its output, or None when one of the student's functions raised inside it (that function's own check says
+        why)."""
         assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
         call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
-        try:
-            out, calls = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
-        except Exception as err:
-            raise AssertionError(f'{label}: {call} raised {type(err).__name__}: {err}')
+        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        if any((name.startswith('!') for name in calls)):
+            return None
+        assert error is None, f'{label}: {call} raised {error}'
         library = [name for name in dict.fromkeys(calls) if name.startswith(('F.', 'nn.', 'torch_'))]
         assert not library, f"{label}: {call} calls {', '.join(library)}. This lab builds attention from scratch: assemble self_attention from your own functions of Steps 1-3; PyTorch's attention is only what the notebook compares it with."
         if causal and 'attn_softmax' in calls:
@@ -91,8 +100,9 @@ def test_2_causal_one_head(self_attention):
         return torch.randn(*shape, generator=generator).to(dev)
 
     def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
-        """In the notebook's kernel: self_attention's output and, in call order, which of the notebook's attention
-        functions and of PyTorch's own attention it called (none of them is computed here)."""
+        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
+        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
+        the error it raised (or None). Nothing is computed here."""
         import torch
         import torch.nn.functional as F
         own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
@@ -104,7 +114,11 @@ def test_2_causal_one_head(self_attention):
 
             def recorded(*args, **kwargs):
                 calls.append(label)
-                return function(*args, **kwargs)
+                try:
+                    return function(*args, **kwargs)
+                except Exception:
+                    calls.append('!' + label)
+                    raise
             return recorded
         saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
         originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
@@ -117,13 +131,15 @@ def test_2_causal_one_head(self_attention):
                 namespace[name] = spy(labels[id(function)], function)
             for owner, attribute, label, function in originals:
                 setattr(owner, attribute, spy(label, function))
-            out = self_attention(Q, K, V, n_heads, causal)
+            out, error = (self_attention(Q, K, V, n_heads, causal), None)
+        except Exception as err:
+            out, error = (None, f'{type(err).__name__}: {err}')
         finally:
             namespace.update(saved)
             namespace.update(aliases)
             for owner, attribute, label, function in originals:
                 setattr(owner, attribute, function)
-        return (out, calls)
+        return (out, calls, error)
     try:
         from labkit_grading import in_kernel
     except ImportError:
@@ -133,14 +149,16 @@ def test_2_causal_one_head(self_attention):
     trace_self_attention = in_kernel(trace_self_attention)
 
     def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
-        """Runs self_attention and checks that it is assembled from the notebook's functions; returns its output."""
+        """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
+        its output, or None when one of the student's functions raised inside it (that function's own check says
+        why)."""
         assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
         call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
-        try:
-            out, calls = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
-        except Exception as err:
-            raise AssertionError(f'{label}: {call} raised {type(err).__name__}: {err}')
+        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        if any((name.startswith('!') for name in calls)):
+            return None
+        assert error is None, f'{label}: {call} raised {error}'
         library = [name for name in dict.fromkeys(calls) if name.startswith(('F.', 'nn.', 'torch_'))]
         assert not library, f"{label}: {call} calls {', '.join(library)}. This lab builds attention from scratch: assemble self_attention from your own functions of Steps 1-3; PyTorch's attention is only what the notebook compares it with."
         if causal and 'attn_softmax' in calls:
@@ -167,8 +185,9 @@ def test_3_causal_four_heads(self_attention):
         return torch.randn(*shape, generator=generator).to(dev)
 
     def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
-        """In the notebook's kernel: self_attention's output and, in call order, which of the notebook's attention
-        functions and of PyTorch's own attention it called (none of them is computed here)."""
+        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
+        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
+        the error it raised (or None). Nothing is computed here."""
         import torch
         import torch.nn.functional as F
         own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
@@ -180,7 +199,11 @@ def test_3_causal_four_heads(self_attention):
 
             def recorded(*args, **kwargs):
                 calls.append(label)
-                return function(*args, **kwargs)
+                try:
+                    return function(*args, **kwargs)
+                except Exception:
+                    calls.append('!' + label)
+                    raise
             return recorded
         saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
         originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
@@ -193,13 +216,15 @@ def test_3_causal_four_heads(self_attention):
                 namespace[name] = spy(labels[id(function)], function)
             for owner, attribute, label, function in originals:
                 setattr(owner, attribute, spy(label, function))
-            out = self_attention(Q, K, V, n_heads, causal)
+            out, error = (self_attention(Q, K, V, n_heads, causal), None)
+        except Exception as err:
+            out, error = (None, f'{type(err).__name__}: {err}')
         finally:
             namespace.update(saved)
             namespace.update(aliases)
             for owner, attribute, label, function in originals:
                 setattr(owner, attribute, function)
-        return (out, calls)
+        return (out, calls, error)
     try:
         from labkit_grading import in_kernel
     except ImportError:
@@ -209,14 +234,16 @@ def test_3_causal_four_heads(self_attention):
     trace_self_attention = in_kernel(trace_self_attention)
 
     def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
-        """Runs self_attention and checks that it is assembled from the notebook's functions; returns its output."""
+        """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
+        its output, or None when one of the student's functions raised inside it (that function's own check says
+        why)."""
         assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
         call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
-        try:
-            out, calls = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
-        except Exception as err:
-            raise AssertionError(f'{label}: {call} raised {type(err).__name__}: {err}')
+        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        if any((name.startswith('!') for name in calls)):
+            return None
+        assert error is None, f'{label}: {call} raised {error}'
         library = [name for name in dict.fromkeys(calls) if name.startswith(('F.', 'nn.', 'torch_'))]
         assert not library, f"{label}: {call} calls {', '.join(library)}. This lab builds attention from scratch: assemble self_attention from your own functions of Steps 1-3; PyTorch's attention is only what the notebook compares it with."
         if causal and 'attn_softmax' in calls:

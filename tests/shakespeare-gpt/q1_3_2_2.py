@@ -30,7 +30,9 @@ def test_head_causal(Head):
     def check_causal(fn, x, what):
         """Changing the last position of x must leave the outputs at all earlier positions unchanged."""
         with torch.no_grad():
+            original = x.clone()
             out = fn(x)
+            assert torch.equal(x, original), f"{what} changed its input in place (x += ... or x[...] = ...): the caller's tensor is modified. Write the residual connections as x = x + ..., which makes a new tensor."
             changed = x.clone()
             if changed.dtype == torch.long:
                 changed[:, -1] = (changed[:, -1] + 1) % 5
