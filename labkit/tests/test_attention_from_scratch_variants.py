@@ -8,6 +8,7 @@ points of that function's question only. Needs the built autograder zip (`make L
 import pytest
 
 from labkit import REPO_ROOT
+from labkit.tests.notebook_verdicts import autograder_public_verdicts, notebook_public_verdicts
 from labkit.variants import Suite, Variant, bug, correct
 
 LAB = "attention-from-scratch"
@@ -108,16 +109,18 @@ def test_stubs_score_nothing(graded):
     assert sum(graded["stubs"]["scores"].values()) == 0, graded["stubs"]["scores"]
 
 
-def public_verdicts(result):
-    """{question: True when its public tests pass}, from the autograder's "Public Tests" entry."""
-    output = next(t["output"] for t in result["results"]["tests"] if t.get("name") == "Public Tests")
-    return {question: f"{question} results: All test cases passed!" in output for question in result["possible"]}
-
-
 @pytest.mark.parametrize("label", list(SUBMISSIONS))
 def test_public_verdict_is_the_final_verdict(graded, label):
     """Where public and hidden tests check the same function, passing the public tests means full marks."""
     result = graded[label]
-    public = public_verdicts(result)
+    public = autograder_public_verdicts(result)
     misleading = [q for q in SAME_THING if public[q] != (result["scores"][q] == result["possible"][q])]
     assert misleading == [], f"the public tests pass but the hidden ones fail (or the reverse) on {misleading}"
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_notebook_and_autograder_agree(graded, label):
+    """grader.check in the notebook (real objects, views) and Gradescope (copies) give every question one verdict."""
+    autograder = autograder_public_verdicts(graded[label])
+    notebook = notebook_public_verdicts(SUITE, label, AUTOGRADED)
+    assert {q: v for q, v in notebook.items() if v != autograder[q]} == {}

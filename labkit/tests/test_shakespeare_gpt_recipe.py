@@ -130,6 +130,10 @@ QUOTED_REFERENCE_LOSS = "loss of about 1.6"
 
 def cpu_training_run():
     """{model name: (validation loss, batch losses)} of the master's training cells run with the CPU settings."""
+    import matplotlib
+    matplotlib.use("Agg")  # plots are drawn and closed, never shown
+    import matplotlib.pyplot as plt
+
     from labkit.variants import solution_notebook
     namespace = {"__name__": "__main__"}
     setup = f"import pathlib\nDATA_DIR = pathlib.Path({str(OUT)!r})"
@@ -141,7 +145,8 @@ def cpu_training_run():
             source = setup
         elif "reference_model" in source or "sample(" in source or "histories.items()" in source:
             break  # the provided transformer, sampling and the closing table are not part of the run
-        exec(source.replace("plot_losses(", "len(").replace("tqdm(", "iter(").replace("tqdm.write", "str"), namespace)
+        exec(source, namespace)
+        plt.close("all")
     assert namespace["device"].type == "cpu", "this test checks the CPU settings"
     models = {"bigram": "bigram_model", "bigram + embeddings": "bigram_embed_model", "one head": "single_head_model",
               "multi-head": "multi_head_model", "transformer": "transformer_model"}
