@@ -3,7 +3,8 @@
 The lab is rebuilt from its master into build/check/ (incrementally), then per lab:
   solution   the solution notebook earns every autograded point against the autograder zip
   blank      the student notebook earns 0 points and the autograder reports no error
-  leaks      no solution line and no hidden-test line of the master appears in labs/ or tests/
+  leaks      no solution line and no hidden-test line of the master appears in labs/ or tests/, not even
+             rewritten (names, view/reshape, spacing), and no published function repeats a solution function
   fresh      labs/<lab> and tests/<lab> are byte-identical to the rebuild (nothing stale is committed)
 """
 import ast
@@ -150,7 +151,7 @@ def student_view(master):
             prose += cell.source.splitlines()
         elif cell.cell_type == "code" and block != "TESTS":
             hidden = solution_lines_of_code(cell.source)
-            code += [line for line in cell.source.splitlines() if line not in hidden and not SOLUTION_MARKER.search(line)]
+            code += [text for text in cell.source.splitlines() if text not in hidden and not SOLUTION_MARKER.search(text)]
     return code, prose
 
 

@@ -23,7 +23,8 @@ N = 10
 LABS = {
     "shakespeare-gpt": ("hw4_shakespeare_transformer.txt",
                         ["solutions/shakespeare-gpt", "labkit/tests/variants/shakespeare-gpt",
-                         "labkit/tests/test_shakespeare_gpt_variants.py", "labkit/tests/test_shakespeare_gpt_recipe.py"],
+                         "labkit/tests/test_shakespeare_gpt_variants.py",
+                         "labkit/tests/test_shakespeare_gpt_recipe.py"],
                         80),
     "attention-from-scratch": ("cse517_a2_attention_transformers.txt",
                                ["solutions/attention-from-scratch", "labkit/recipes/attention_from_scratch",
