@@ -151,7 +151,8 @@ def student_view(master):
             prose += cell.source.splitlines()
         elif cell.cell_type == "code" and block != "TESTS":
             hidden = solution_lines_of_code(cell.source)
-            code += [text for text in cell.source.splitlines() if text not in hidden and not SOLUTION_MARKER.search(text)]
+            code += [text for text in cell.source.splitlines()
+                     if text not in hidden and not SOLUTION_MARKER.search(text)]
     return code, prose
 
 
