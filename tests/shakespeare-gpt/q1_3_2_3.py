@@ -66,6 +66,8 @@ def test_single_head_lm_causal(SingleHeadedAttentionLM, Head):
             out2 = fn(changed)
         out = out[0] if isinstance(out, tuple) else out
         out2 = out2[0] if isinstance(out2, tuple) else out2
+        moved = (out[:, -1] - out2[:, -1]).abs().max().item()
+        assert moved > 1e-06, f'{what} ignores its input: changing the last position does not change the output there at all.'
         diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
         assert diff < 1e-05, f'{what} is not causal: changing only the LAST position changed the outputs at earlier positions (by up to {diff:.3g}). Each position may only look at itself and earlier positions: mask the attention scores above the diagonal with -inf before the softmax.'
 

@@ -56,7 +56,7 @@ def test_transformer_initial_loss(TransformerLM):
     ids = torch.randint(65, (8, 16))
     with torch.no_grad():
         _, loss = model(ids, torch.randint(65, (8, 16)))
-    assert abs(loss.item() - math.log(65)) < 0.1, f'at initialisation the loss should be close to ln 65 = {math.log(65):.3f} (small logits, a nearly uniform distribution), got {loss.item():.3f}: keep the given initialisation (self.apply(self._init_weights))'
+    assert abs(loss.item() - math.log(65)) < 0.1, f'at initialisation the loss should be close to ln 65 = {math.log(65):.3f} (small logits, a nearly uniform distribution), got {loss.item():.3f}: keep the given initialisation (self.apply(gpt2_init))'
 
 @test_case(points=1, hidden=False)
 def test_transformer_causal(TransformerLM, Head):
@@ -78,6 +78,8 @@ def test_transformer_causal(TransformerLM, Head):
             out2 = fn(changed)
         out = out[0] if isinstance(out, tuple) else out
         out2 = out2[0] if isinstance(out2, tuple) else out2
+        moved = (out[:, -1] - out2[:, -1]).abs().max().item()
+        assert moved > 1e-06, f'{what} ignores its input: changing the last position does not change the output there at all.'
         diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
         assert diff < 1e-05, f'{what} is not causal: changing only the LAST position changed the outputs at earlier positions (by up to {diff:.3g}). Each position may only look at itself and earlier positions: mask the attention scores above the diagonal with -inf before the softmax.'
 
