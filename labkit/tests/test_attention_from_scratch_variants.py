@@ -2,12 +2,14 @@
 
 Each submission is the master's solution with some definitions replaced, right after their cell, by the
 snippets in variants/attention-from-scratch/. Bugs that target different questions share a submission.
-Needs the built autograder zip (`make LABS=attention-from-scratch`).
+self_attention is graded as the assembly of the student's own functions, so a bug inside one of them costs the
+points of that function's question only. Needs the built autograder zip (`make LABS=attention-from-scratch`).
 """
 import pytest
 
 from labkit import REPO_ROOT
-from labkit.variants import Suite, bug, correct
+from labkit.tests.notebook_verdicts import autograder_public_verdicts, notebook_public_verdicts
+from labkit.variants import Suite, Variant, bug, correct
 
 LAB = "attention-from-scratch"
 
@@ -25,8 +27,10 @@ Q_IDENTITY = "Q_identity = "
 K2_AVERAGE = "k2_average_three = "
 K2_SELECT = "k2_select_v2 = "
 
-# A bug in a building block also breaks self_attention, which may then lose points too.
-KNOCK_ON = ("self_attention",)
+# Questions whose public and hidden tests check the same function: their public verdict must be the final one.
+SAME_THING = ("pairwise_similarities", "attn_scaled", "attn_softmax", "compute_outputs", "make_causal_mask",
+              "apply_causal_mask", "split_heads", "merge_heads")
+AUTOGRADED = SAME_THING + ("self_attention", "q1_2_1", "q1_2_2", "q1_3_1", "q1_3_2", "q1_4_1", "q1_4_2")
 
 VARIANTS = {
     # alternative correct implementations: full marks
@@ -42,17 +46,23 @@ VARIANTS = {
     "q_select_list": correct(Q_SELECT),
     "k2_average_three_k1": correct(K2_AVERAGE),
     # classic bugs
-    "bug_pairwise_transpose_1_2": bug(PAIRWISE, "pairwise_similarities", "transpose(-2, -1)", KNOCK_ON),
-    "bug_scaled_n_embd": bug(SCALED, "attn_scaled", "1/sqrt(n_embd) instead of 1/sqrt(n_embd / n_heads)", KNOCK_ON),
+    "bug_pairwise_transpose_1_2": bug(PAIRWISE, "pairwise_similarities", "transpose(-2, -1)"),
+    "bug_scaled_n_embd": bug(SCALED, "attn_scaled", "1/sqrt(n_embd) instead of 1/sqrt(n_embd / n_heads)"),
     "bug_scaled_in_place": bug(SCALED, "attn_scaled", "in place"),
-    "bug_softmax_dim": bug(SOFTMAX, "attn_softmax", "the softmax runs over dimension", KNOCK_ON),
-    "bug_mask_no_diagonal": bug(MAKE_MASK, "make_causal_mask", "The diagonal is excluded", KNOCK_ON),
-    "bug_mask_transposed": bug(MAKE_MASK, "make_causal_mask", "The mask is transposed", KNOCK_ON),
-    "bug_apply_mask_zero": bug(APPLY_MASK, "apply_causal_mask", "exp(0) = 1", KNOCK_ON),
+    "bug_softmax_dim": bug(SOFTMAX, "attn_softmax", "the softmax runs over dimension"),
+    "bug_mask_no_diagonal": bug(MAKE_MASK, "make_causal_mask", "The diagonal is excluded"),
+    "bug_mask_transposed": bug(MAKE_MASK, "make_causal_mask", "The mask is transposed"),
+    "bug_apply_mask_zero": bug(APPLY_MASK, "apply_causal_mask", "exp(0) = 1"),
     "bug_apply_mask_in_place": bug(APPLY_MASK, "apply_causal_mask", "in place"),
-    "bug_split_single_reshape": bug(SPLIT, "split_heads", "mixes positions and heads", KNOCK_ON),
-    "bug_merge_no_transpose": bug(MERGE, "merge_heads", "must undo split_heads", KNOCK_ON),
-    "bug_mask_after_softmax": bug(SELF_ATTENTION, "self_attention", "the mask is applied after the softmax"),
+    "bug_split_single_reshape": bug(SPLIT, "split_heads", "mixes positions and heads"),
+    "bug_merge_no_transpose": bug(MERGE, "merge_heads", "must undo split_heads"),
+    "bug_mask_after_softmax": bug(SELF_ATTENTION, "self_attention", "masks after the softmax"),
+    "bug_self_attention_sdpa": bug(SELF_ATTENTION, "self_attention", "calls F.scaled_dot_product_attention"),
+    "bug_self_attention_torch_reference": bug(SELF_ATTENTION, "self_attention", "calls torch_self_attention"),
+    "bug_self_attention_multihead_module": bug(SELF_ATTENTION, "self_attention", "calls nn.MultiheadAttention"),
+    "bug_merge_transpose_view": bug(MERGE, "merge_heads", "use reshape (or .contiguous().view), not view"),
+    # shape-correct stubs everywhere: nothing may score
+    "stubs": Variant(SELF_ATTENTION, must_lose=frozenset(AUTOGRADED)),
     "bug_q_select_row": bug(Q_SELECT, "q1_2_1", "shape (1, 3). Flatten it"),
     "bug_identity_unscaled": bug(Q_IDENTITY, "q1_2_2", "more than the 0.05 allowed"),
     "bug_k2_not_unit": bug(K2_SELECT, "q1_4_2", "must have length 1"),
@@ -70,6 +80,10 @@ SUBMISSIONS = {
         "bug_k2_not_unit"],
     "softmax_dim+in_place_mask+after_softmax+unscaled": [
         "bug_softmax_dim", "bug_apply_mask_in_place", "bug_mask_after_softmax", "bug_identity_unscaled"],
+    "sdpa+transpose_view": ["bug_self_attention_sdpa", "bug_merge_transpose_view"],
+    "torch_reference": ["bug_self_attention_torch_reference"],
+    "multihead_module": ["bug_self_attention_multihead_module"],
+    "stubs": ["stubs"],
 }
 
 SUITE = Suite(LAB, REPO_ROOT / "solutions" / LAB / f"{LAB}.ipynb",
@@ -89,3 +103,24 @@ def graded(tmp_path_factory):
 @pytest.mark.parametrize("label", list(SUBMISSIONS))
 def test_submission(graded, label):
     assert SUITE.score_problems(label, graded[label]) == []
+
+
+def test_stubs_score_nothing(graded):
+    assert sum(graded["stubs"]["scores"].values()) == 0, graded["stubs"]["scores"]
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_public_verdict_is_the_final_verdict(graded, label):
+    """Where public and hidden tests check the same function, passing the public tests means full marks."""
+    result = graded[label]
+    public = autograder_public_verdicts(result)
+    misleading = [q for q in SAME_THING if public[q] != (result["scores"][q] == result["possible"][q])]
+    assert misleading == [], f"the public tests pass but the hidden ones fail (or the reverse) on {misleading}"
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_notebook_and_autograder_agree(graded, label):
+    """grader.check in the notebook (real objects, views) and Gradescope (copies) give every question one verdict."""
+    autograder = autograder_public_verdicts(graded[label])
+    notebook = notebook_public_verdicts(SUITE, label, AUTOGRADED)
+    assert {q: v for q, v in notebook.items() if v != autograder[q]} == {}

@@ -119,3 +119,76 @@ def test_reference_model_predicts_shakespeare_well():
     with torch.no_grad():
         loss = model(x, y)[1].item()
     assert loss < 2.0, f"validation loss {loss:.3f} on the first 512 validation characters"
+
+
+# The sample answers quote what the notebook's CPU settings give (validation loss after SMALL_ITERS or LARGE_ITERS
+# iterations). A change of settings, of the solution or of the data that contradicts them fails here.
+QUOTED_CPU_LOSSES = {"bigram": 2.50, "bigram + embeddings": 2.51, "one head": 2.54, "multi-head": 2.49,
+                     "transformer": 2.31}
+QUOTED_REFERENCE_LOSS = "loss of about 1.6"
+
+
+def cpu_training_run():
+    """{model name: (validation loss, batch losses)} of the master's training cells run with the CPU settings."""
+    import matplotlib
+    matplotlib.use("Agg")  # plots are drawn and closed, never shown
+    import matplotlib.pyplot as plt
+
+    from labkit.variants import solution_notebook
+    namespace = {"__name__": "__main__"}
+    setup = f"import pathlib\nDATA_DIR = pathlib.Path({str(OUT)!r})"
+    for cell in solution_notebook(MASTER, LAB).cells:
+        source = cell.source
+        if cell.cell_type != "code" or source.startswith("# Initialize Otter") or "grader." in source:
+            continue
+        if source.startswith("# Setup"):
+            source = setup
+        elif "reference_model" in source or "sample(" in source or "histories.items()" in source:
+            break  # the provided transformer, sampling and the closing table are not part of the run
+        exec(source, namespace)
+        plt.close("all")
+    assert namespace["device"].type == "cpu", "this test checks the CPU settings"
+    models = {"bigram": "bigram_model", "bigram + embeddings": "bigram_embed_model", "one head": "single_head_model",
+              "multi-head": "multi_head_model", "transformer": "transformer_model"}
+    torch.manual_seed(0)  # 20 fixed validation batches: the quoted figures hold within 0.05
+    return {name: (namespace["estimate_loss"](namespace[variable], 20, namespace["CONTEXT_WINDOW_SIZE"],
+                                              namespace["device"])["val"], namespace["histories"][name])
+            for name, variable in models.items()}
+
+
+@pytest.fixture(scope="module")
+def cpu_run():
+    return cpu_training_run()
+
+
+def answers_text():
+    return "\n".join(c.source for c in nbformat.read(MASTER, as_version=4).cells if c.cell_type == "markdown")
+
+
+def test_sample_answers_quote_the_cpu_figures_this_test_checks():
+    text = answers_text()
+    for name, loss in QUOTED_CPU_LOSSES.items():
+        assert f"{loss:.2f}" in text, f"the answers no longer quote the CPU loss {loss:.2f} of the {name} model"
+    assert QUOTED_REFERENCE_LOSS in text
+
+
+@pytest.mark.parametrize("name", list(QUOTED_CPU_LOSSES))
+def test_cpu_loss_is_the_quoted_one(cpu_run, name):
+    loss, _ = cpu_run[name]
+    assert abs(loss - QUOTED_CPU_LOSSES[name]) <= 0.05, f"{name}: validation loss {loss:.3f} on CPU"
+
+
+def test_cpu_story_of_the_answers_holds(cpu_run):
+    loss = {name: value for name, (value, _) in cpu_run.items()}
+    batches = cpu_run["bigram"][1]
+    late, later = sum(batches[150:200]) / 50, sum(batches[-50:]) / 50
+    assert abs(late - later) < 0.06, f"the bigram loss has not levelled off: {late:.3f} then {later:.3f}"
+    assert abs(loss["bigram + embeddings"] - loss["bigram"]) < 0.06, "1.2.2: embeddings end about level with bigram"
+    assert loss["one head"] > loss["bigram"] - 0.02, "the one-head answer says it does not beat the bigram on CPU"
+    assert loss["multi-head"] < loss["one head"] - 0.02, "the multi-head answer says it ends below one head"
+    assert loss["transformer"] < min(v for k, v in loss.items() if k != "transformer") - 0.1
+
+
+def test_reference_loss_is_the_quoted_one():
+    report = json.loads(built(train.REPORT_FILE).read_text())
+    assert 1.55 <= report["val_loss"] <= 1.65, f"answers quote about 1.6, the report says {report['val_loss']}"

@@ -1,8 +1,8 @@
 """shakespeare-gpt autograder against alternative correct solutions and classic bugs (see labkit/variants.py).
 
 Every model test compares a class with a reference built from the class's own sub-modules, so a bug costs the
-points of its own question only; a head that sees the future (no mask, or a mask after the softmax) also makes
-every model that uses it non-causal.
+points of its own question only; a head that sees the future (no mask, or a mask after the softmax) is charged to
+Head alone: the causality tests of the models that use it run only when the student's Head is causal.
 Needs the built autograder zip (`make LABS=shakespeare-gpt`); override its path with the environment variable
 SHAKESPEARE_GPT_AUTOGRADER_ZIP.
 """
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from labkit.variants import Suite, bug, correct
+from labkit.tests.notebook_verdicts import autograder_public_verdicts, notebook_public_verdicts
+from labkit.variants import Suite, Variant, bug, correct
 
 LAB = "shakespeare-gpt"
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +23,7 @@ AUTOGRADER_ZIP = Path(os.environ.get("SHAKESPEARE_GPT_AUTOGRADER_ZIP",
 BIGRAM, EMBEDDINGS, HEAD = "class BigramLanguageModel(", "class BigramWithWordEmbeddingsLM(", "class Head("
 SINGLE_LM, MHA, MULTI_LM = "class SingleHeadedAttentionLM(", "class MultiHeadAttention(", "class MultiHeadedAttentionLM("
 BLOCK, TRANSFORMER = "class TransformerBlock(", "class TransformerLM("
-USES_HEAD = ("q1_3_2_3", "q1_3_3_1", "q1_3_3_2", "q1_4_1", "q1_4_2")  # their causality tests run the student's Head
+QUESTIONS = {"q1_1_7", "q1_2_1", "q1_3_2_2", "q1_3_2_3", "q1_3_3_1", "q1_3_3_2", "q1_4_1", "q1_4_2"}
 
 VARIANTS = {
     # alternative correct implementations: full marks
@@ -39,8 +40,8 @@ VARIANTS = {
     "bug_bigram_first_position": bug(BIGRAM, "q1_1_7", "FIRST position"),
     "bug_embeddings_sum_loss": bug(EMBEDDINGS, "q1_2_1", "SUMMED"),
     "bug_head_no_scaling": bug(HEAD, "q1_3_2_2", "not divided by sqrt(K)"),
-    "bug_head_no_mask": bug(HEAD, "q1_3_2_2", "not causal", may_lose=USES_HEAD),
-    "bug_head_mask_after_softmax": bug(HEAD, "q1_3_2_2", "after the softmax", may_lose=USES_HEAD),
+    "bug_head_no_mask": bug(HEAD, "q1_3_2_2", "not causal"),
+    "bug_head_mask_after_softmax": bug(HEAD, "q1_3_2_2", "after the softmax"),
     "bug_single_lm_no_positions": bug(SINGLE_LM, "q1_3_2_3", "position embeddings are not added"),
     "bug_mha_reversed_heads": bug(MHA, "q1_3_3_1", "reverse order"),
     "bug_mh_lm_no_crop": bug(MULTI_LM, "q1_3_3_2", "crop the context"),
@@ -49,6 +50,14 @@ VARIANTS = {
     "bug_block_same_ln": bug(BLOCK, "q1_4_1", "same layer norm is used twice"),
     "bug_transformer_no_ln_f": bug(TRANSFORMER, "q1_4_2", "ln_f is not applied"),
     "bug_transformer_no_crop": bug(TRANSFORMER, "q1_4_2", "crop the context"),
+    "bug_generate_softmax_batch": bug(BIGRAM, "q1_1_7", "softmax taken over the batch dimension"),
+    "bug_embeddings_unflattened_loss": bug(EMBEDDINGS, "q1_2_1", "flatten both first"),
+    "bug_single_lm_head_from_embed": bug(SINGLE_LM, "q1_3_2_3", "lm_head must take"),
+    "bug_mha_shared_heads": bug(MHA, "q1_3_3_1", "[Head(...)] * num_heads"),
+    "bug_mh_lm_head_size_embed": bug(MULTI_LM, "q1_3_3_2", "builds heads of size 12"),
+    "bug_block_in_place_residual": bug(BLOCK, "q1_4_1", "changed its input in place", may_lose=("q1_4_2",)),
+    # shape-correct stubs of every class: nothing may score
+    "stubs": Variant(TRANSFORMER, must_lose=frozenset(QUESTIONS)),
 }
 
 # Variants whose must-lose questions are disjoint share one graded notebook.
@@ -61,11 +70,14 @@ SUBMISSIONS = {
     "no_mask+first_position": ["bug_head_no_mask", "bug_bigram_first_position"],
     "mask_after_softmax+same_ln": ["bug_head_mask_after_softmax", "bug_block_same_ln"],
     "no_residual+no_crop": ["bug_block_no_residual", "bug_transformer_no_crop"],
+    "first attempts and shared heads": ["bug_generate_softmax_batch", "bug_embeddings_unflattened_loss",
+                                        "bug_single_lm_head_from_embed", "bug_mha_shared_heads",
+                                        "bug_mh_lm_head_size_embed", "bug_block_in_place_residual"],
+    "stubs": ["stubs"],
 }
 
 SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", AUTOGRADER_ZIP,
               Path(__file__).resolve().parent / "variants" / LAB, VARIANTS, SUBMISSIONS)
-QUESTIONS = {"q1_1_7", "q1_2_1", "q1_3_2_2", "q1_3_2_3", "q1_3_3_1", "q1_3_3_2", "q1_4_1", "q1_4_2"}
 
 
 def test_every_variant_is_graded_exactly_once():
@@ -81,3 +93,15 @@ def graded(tmp_path_factory):
 def test_submission_scores(graded, label):
     assert set(graded[label]["possible"]) >= QUESTIONS
     assert SUITE.score_problems(label, graded[label]) == []
+
+
+def test_stubs_score_nothing(graded):
+    assert sum(graded["stubs"]["scores"].values()) == 0, graded["stubs"]["scores"]
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_notebook_and_autograder_agree(graded, label):
+    """grader.check in the notebook (real objects) and Gradescope (copies) give every question one public verdict."""
+    autograder = autograder_public_verdicts(graded[label])
+    notebook = notebook_public_verdicts(SUITE, label, sorted(QUESTIONS))
+    assert {q: v for q, v in notebook.items() if v != autograder[q]} == {}

@@ -41,12 +41,9 @@ def test_merge_heads_small(merge_heads):
             difference = (out.float() - expected.float()).abs().nan_to_num(float('inf')).max().item()
             raise AssertionError(f'{name}, {label}: the result differs from the expected one by up to {difference:.3g}. {hint}')
     MERGE_HINT = 'merge_heads must undo split_heads: transpose(1, 2) back to (B, n_tok, n_heads, head_size) first, then reshape to (B, n_tok, n_embd); a single reshape of (B, n_heads, n_tok, head_size) mixes positions and heads. After a transpose use reshape (or .contiguous().view), not view.'
-
-    def check_merge(x, n_heads, label):
-        B, n_tok, n_embd = x.shape
-        split = x.reshape(B, n_tok, n_heads, n_embd // n_heads).transpose(1, 2)
-        out = run(merge_heads, 'merge_heads', split, hint_on_error=MERGE_HINT)
-        expect_shape('merge_heads', out, x.shape, MERGE_HINT)
-        assert torch.equal(out, x), f'merge_heads, {label}: merging the split heads does not give back x. ' + MERGE_HINT
-    check_merge(torch.arange(12.0, device=dev).view(1, 2, 6), 3, 'two tokens [0, ..., 5] and [6, ..., 11], three heads')
+    split = torch.tensor([[[[0.0, 1.0], [6.0, 7.0]], [[2.0, 3.0], [8.0, 9.0]], [[4.0, 5.0], [10.0, 11.0]]]], device=dev)
+    out = run(merge_heads, 'merge_heads', split, hint_on_error=MERGE_HINT)
+    expected = torch.arange(12.0, device=dev).view(1, 2, 6)
+    expect_shape('merge_heads', out, expected.shape, MERGE_HINT)
+    assert torch.equal(out, expected), f'merge_heads, three heads [[0, 1], [6, 7]], [[2, 3], [8, 9]], [[4, 5], [10, 11]] of two tokens: the tokens should become [0, ..., 5] and [6, ..., 11], not {out.tolist()}. ' + MERGE_HINT
 

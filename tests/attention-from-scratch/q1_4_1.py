@@ -13,7 +13,7 @@ def test_k2_average_three(k2_average_three, q_average_first_two):
 
     def as_answer(value, name, shape):
         """The answer as a float64 CPU tensor of the given shape, or an AssertionError that says what is wrong."""
-        kind = 'vector of 3 numbers' if len(shape) == 1 else f'matrix of shape {shape}'
+        kind = 'vector of 3 numbers' if len(shape) == 1 else f'matrix of {shape[0]} rows of {shape[1]} numbers'
         if value is None or value is Ellipsis:
             raise AssertionError(f'{name} is not set yet: replace the ... by your answer, a {kind}')
         try:
@@ -25,7 +25,7 @@ def test_k2_average_three(k2_average_three, q_average_first_two):
             raise AssertionError(f'{name} should be a {kind} (a tensor or a list), not a {type(value).__name__}')
         if tuple(answer.shape) != shape:
             hint = ' Flatten it, e.g. with .reshape(-1) or by indexing a single row K[i].' if len(shape) == 1 and answer.numel() == shape[0] else ''
-            raise AssertionError(f'{name} should be a {kind}, shape {shape}, but it has shape {tuple(answer.shape)}.{hint}')
+            raise AssertionError(f'{name} should have shape {shape}, but it has shape {tuple(answer.shape)}.{hint}')
         if not torch.isfinite(answer).all():
             raise AssertionError(f'{name} contains inf or NaN; use a large but finite number instead')
         return answer

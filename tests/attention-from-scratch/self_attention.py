@@ -7,7 +7,6 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_1_no_mask_one_head(self_attention):
-    import math
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     generator = torch.Generator().manual_seed(1)
@@ -15,79 +14,84 @@ def test_1_no_mask_one_head(self_attention):
     def randn(*shape):
         return torch.randn(*shape, generator=generator).to(dev)
 
-    def shape_of(args):
-        return ', '.join((str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in args))
+    def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
+        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
+        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
+        the error it raised (or None). Nothing is computed here."""
+        import torch
+        import torch.nn.functional as F
+        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
+        library = [(F, 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), (F, 'multi_head_attention_forward', 'F.multi_head_attention_forward'), (torch.nn.MultiheadAttention, 'forward', 'nn.MultiheadAttention')]
+        namespace = getattr(self_attention, '__globals__', {})
+        calls = []
 
-    def run(function, name, *args, hint_on_error=''):
-        """Calls the student's function; fails with a clear message if it raises, edits an input or returns no tensor."""
-        assert callable(function), f'{name} is not defined: run the cell that defines it'
-        before = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+        def spy(label, function):
+
+            def recorded(*args, **kwargs):
+                calls.append(label)
+                try:
+                    return function(*args, **kwargs)
+                except Exception:
+                    calls.append('!' + label)
+                    raise
+            return recorded
+        saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
+        originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
+        labels = {id(function): label for _, _, label, function in originals}
+        aliases = {name: value for name, value in namespace.items() if id(value) in labels}
         try:
-            out = function(*args)
+            for name, function in saved.items():
+                namespace[name] = spy(name, function)
+            for name, function in aliases.items():
+                namespace[name] = spy(labels[id(function)], function)
+            for owner, attribute, label, function in originals:
+                setattr(owner, attribute, spy(label, function))
+            out, error = (self_attention(Q, K, V, n_heads, causal), None)
         except Exception as err:
-            raise AssertionError(f'{name}({shape_of(args)}) raised {type(err).__name__}: {err}. {hint_on_error}')
-        for position, (arg, copy) in enumerate(zip(args, before)):
-            if isinstance(arg, torch.Tensor) and (not torch.equal(arg, copy)):
-                raise AssertionError(f'{name} changed its input number {position + 1} in place (with /=, masked_fill_, an indexed assignment, ...): the caller may still need it. Compute and return a new tensor instead.')
-        assert isinstance(out, torch.Tensor), f'{name} should return a tensor, not {type(out).__name__}'
-        return out
+            out, error = (None, f'{type(err).__name__}: {err}')
+        finally:
+            namespace.update(saved)
+            namespace.update(aliases)
+            for owner, attribute, label, function in originals:
+                setattr(owner, attribute, function)
+        return (out, calls, error)
+    try:
+        from labkit_grading import in_kernel
+    except ImportError:
 
-    def expect_shape(name, out, shape, hint=''):
-        assert tuple(out.shape) == tuple(shape), f'{name} should return shape {tuple(shape)}, but returned shape {tuple(out.shape)}. {hint}'
+        def in_kernel(function):
+            return function
+    trace_self_attention = in_kernel(trace_self_attention)
 
-    def expect_close(name, out, expected, label, hint=''):
-        expect_shape(name, out, expected.shape, hint)
-        if not torch.allclose(out.float(), expected.float(), atol=1e-05, rtol=0.0001, equal_nan=False):
-            difference = (out.float() - expected.float()).abs().nan_to_num(float('inf')).max().item()
-            raise AssertionError(f'{name}, {label}: the result differs from the expected one by up to {difference:.3g}. {hint}')
-    import torch.nn.functional as F
-
-    def torch_self_attention(Q, K, V, n_heads, causal):
-        """The reference: PyTorch's multi-head attention with identity projections."""
-        B, n_tok, n_embd = Q.shape
-        identity = torch.eye(n_embd, device=Q.device)
-        future = torch.ones(n_tok, n_tok, dtype=torch.bool, device=Q.device).triu(1) if causal else None
-        y, _ = F.multi_head_attention_forward(Q.transpose(0, 1), K.transpose(0, 1), V.transpose(0, 1), n_embd, n_heads, in_proj_weight=torch.cat([identity, identity, identity]), in_proj_bias=torch.zeros(3 * n_embd, device=Q.device), bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0.0, out_proj_weight=identity, out_proj_bias=torch.zeros(n_embd, device=Q.device), training=False, need_weights=False, attn_mask=future)
-        return y.transpose(0, 1)
-
-    def classic_mistake(Q, K, V, n_heads, causal, out):
-        """Names a classic mistake whose result matches the student's output, if any."""
-        B, n_tok, n_embd = Q.shape
-
-        def variant(scale, mask='before'):
-            split = lambda x: x.reshape(B, n_tok, n_heads, n_embd // n_heads).transpose(1, 2)
-            A = split(Q) @ split(K).transpose(-2, -1) * scale
-            future = torch.ones(n_tok, n_tok, dtype=torch.bool, device=Q.device).triu(1)
-            if mask == 'before':
-                A = A.masked_fill(future, float('-inf'))
-            A = A.softmax(dim=-1)
-            if mask == 'after':
-                A = A.masked_fill(future, 0.0)
-            return (A @ split(V)).transpose(1, 2).reshape(B, n_tok, n_embd)
-        per_head = (n_embd / n_heads) ** (-0.5)
-        mask = 'before' if causal else None
-        candidates = [('the scores are scaled by 1/sqrt(n_embd) instead of 1/sqrt(n_embd / n_heads), the size of one head', variant(n_embd ** (-0.5), mask)), ('the scores are not scaled', variant(1.0, mask)), ('the causal mask is ignored', variant(per_head, None)), ('the output is causal although causal=False was passed', variant(per_head, 'before'))]
-        if causal:
-            candidates.insert(0, ("the mask is applied after the softmax: the weights of future tokens are zeroed after normalising, so the rows no longer sum to one (and the future still enters the softmax's denominator). Set the future *scores* to -inf before the softmax", variant(per_head, 'after')))
-        if not torch.isfinite(out).all():
-            return ' The output contains NaN or inf: a row of scores that is entirely -inf (does the mask hide the diagonal?) or -inf masking applied after the softmax (-inf * 0 = NaN) produces them.'
-        for hint, candidate in candidates:
-            if candidate.shape == out.shape and torch.allclose(candidate, out, atol=1e-05, rtol=0.0001):
-                return ' It looks like ' + hint + '.'
-        return ''
-
-    def check_against_torch(self_attention, label, B, n_tok, n_embd, n_heads, causal):
+    def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
+        """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
+        its output, or None when one of the student's functions raised inside it (that function's own check says
+        why)."""
+        assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
-        out = run(self_attention, 'self_attention', Q, K, V, n_heads, causal)
-        expected = torch_self_attention(Q, K, V, n_heads, causal)
-        expect_shape('self_attention', out, expected.shape, 'The heads must be merged back into (B, n_tok, n_embd).')
-        difference = (out.detach() - expected).abs().nan_to_num(float('inf')).max().item()
-        assert difference < 0.0001, f"{label}: self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)} differs from PyTorch's multi_head_attention_forward by up to {difference:.3g}." + classic_mistake(Q, K, V, n_heads, causal, out.detach())
-    check_against_torch(self_attention, 'Test 1', B=2, n_tok=6, n_embd=12, n_heads=1, causal=False)
+        call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
+        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        if any((name.startswith('!') for name in calls)):
+            return None
+        assert error is None, f'{label}: {call} raised {error}'
+        library = [name for name in dict.fromkeys(calls) if name.startswith(('F.', 'nn.', 'torch_'))]
+        assert not library, f"{label}: {call} calls {', '.join(library)}. This lab builds attention from scratch: assemble self_attention from your own functions of Steps 1-3; PyTorch's attention is only what the notebook compares it with."
+        if causal and 'attn_softmax' in calls:
+            masking = [i for i, name in enumerate(calls) if name in ('make_causal_mask', 'apply_causal_mask')]
+            assert not masking or min(masking) < calls.index('attn_softmax'), f'{label}: {call} masks after the softmax. Mask the scaled *scores* (apply_causal_mask) and take the softmax of the masked scores, so that future tokens get exactly zero weight and the rest still sums to one.'
+        needed = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs']
+        needed += ['make_causal_mask', 'apply_causal_mask'] if causal else []
+        needed += ['split_heads', 'merge_heads'] if n_heads > 1 else []
+        missing = [name for name in needed if name not in calls]
+        assert not missing, f"{label}: {call} does not call {', '.join(missing)}. self_attention is the assembly of your functions: scores (pairwise_similarities), scaling (attn_scaled), the mask if causal (make_causal_mask, apply_causal_mask), the softmax (attn_softmax) and the outputs (compute_outputs), with the heads split (split_heads_qkv) before and merged (merge_heads) after when n_heads > 1."
+        assert causal or 'apply_causal_mask' not in calls, f'{label}: {call} masks the scores although causal=False: mask only when causal is True.'
+        assert isinstance(out, torch.Tensor), f'{label}: self_attention should return a tensor, not {type(out).__name__}'
+        assert tuple(out.shape) == (B, n_tok, n_embd), f'{label}: {call} returned shape {tuple(out.shape)}; it should return {(B, n_tok, n_embd)}, the heads merged back together.'
+        return (Q, K, V, out)
+    check_assembly(self_attention, 'Test 1', B=2, n_tok=6, n_embd=12, n_heads=1, causal=False)
 
 @test_case(points=1, hidden=False)
 def test_2_causal_one_head(self_attention):
-    import math
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     generator = torch.Generator().manual_seed(2)
@@ -95,79 +99,84 @@ def test_2_causal_one_head(self_attention):
     def randn(*shape):
         return torch.randn(*shape, generator=generator).to(dev)
 
-    def shape_of(args):
-        return ', '.join((str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in args))
+    def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
+        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
+        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
+        the error it raised (or None). Nothing is computed here."""
+        import torch
+        import torch.nn.functional as F
+        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
+        library = [(F, 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), (F, 'multi_head_attention_forward', 'F.multi_head_attention_forward'), (torch.nn.MultiheadAttention, 'forward', 'nn.MultiheadAttention')]
+        namespace = getattr(self_attention, '__globals__', {})
+        calls = []
 
-    def run(function, name, *args, hint_on_error=''):
-        """Calls the student's function; fails with a clear message if it raises, edits an input or returns no tensor."""
-        assert callable(function), f'{name} is not defined: run the cell that defines it'
-        before = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+        def spy(label, function):
+
+            def recorded(*args, **kwargs):
+                calls.append(label)
+                try:
+                    return function(*args, **kwargs)
+                except Exception:
+                    calls.append('!' + label)
+                    raise
+            return recorded
+        saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
+        originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
+        labels = {id(function): label for _, _, label, function in originals}
+        aliases = {name: value for name, value in namespace.items() if id(value) in labels}
         try:
-            out = function(*args)
+            for name, function in saved.items():
+                namespace[name] = spy(name, function)
+            for name, function in aliases.items():
+                namespace[name] = spy(labels[id(function)], function)
+            for owner, attribute, label, function in originals:
+                setattr(owner, attribute, spy(label, function))
+            out, error = (self_attention(Q, K, V, n_heads, causal), None)
         except Exception as err:
-            raise AssertionError(f'{name}({shape_of(args)}) raised {type(err).__name__}: {err}. {hint_on_error}')
-        for position, (arg, copy) in enumerate(zip(args, before)):
-            if isinstance(arg, torch.Tensor) and (not torch.equal(arg, copy)):
-                raise AssertionError(f'{name} changed its input number {position + 1} in place (with /=, masked_fill_, an indexed assignment, ...): the caller may still need it. Compute and return a new tensor instead.')
-        assert isinstance(out, torch.Tensor), f'{name} should return a tensor, not {type(out).__name__}'
-        return out
+            out, error = (None, f'{type(err).__name__}: {err}')
+        finally:
+            namespace.update(saved)
+            namespace.update(aliases)
+            for owner, attribute, label, function in originals:
+                setattr(owner, attribute, function)
+        return (out, calls, error)
+    try:
+        from labkit_grading import in_kernel
+    except ImportError:
 
-    def expect_shape(name, out, shape, hint=''):
-        assert tuple(out.shape) == tuple(shape), f'{name} should return shape {tuple(shape)}, but returned shape {tuple(out.shape)}. {hint}'
+        def in_kernel(function):
+            return function
+    trace_self_attention = in_kernel(trace_self_attention)
 
-    def expect_close(name, out, expected, label, hint=''):
-        expect_shape(name, out, expected.shape, hint)
-        if not torch.allclose(out.float(), expected.float(), atol=1e-05, rtol=0.0001, equal_nan=False):
-            difference = (out.float() - expected.float()).abs().nan_to_num(float('inf')).max().item()
-            raise AssertionError(f'{name}, {label}: the result differs from the expected one by up to {difference:.3g}. {hint}')
-    import torch.nn.functional as F
-
-    def torch_self_attention(Q, K, V, n_heads, causal):
-        """The reference: PyTorch's multi-head attention with identity projections."""
-        B, n_tok, n_embd = Q.shape
-        identity = torch.eye(n_embd, device=Q.device)
-        future = torch.ones(n_tok, n_tok, dtype=torch.bool, device=Q.device).triu(1) if causal else None
-        y, _ = F.multi_head_attention_forward(Q.transpose(0, 1), K.transpose(0, 1), V.transpose(0, 1), n_embd, n_heads, in_proj_weight=torch.cat([identity, identity, identity]), in_proj_bias=torch.zeros(3 * n_embd, device=Q.device), bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0.0, out_proj_weight=identity, out_proj_bias=torch.zeros(n_embd, device=Q.device), training=False, need_weights=False, attn_mask=future)
-        return y.transpose(0, 1)
-
-    def classic_mistake(Q, K, V, n_heads, causal, out):
-        """Names a classic mistake whose result matches the student's output, if any."""
-        B, n_tok, n_embd = Q.shape
-
-        def variant(scale, mask='before'):
-            split = lambda x: x.reshape(B, n_tok, n_heads, n_embd // n_heads).transpose(1, 2)
-            A = split(Q) @ split(K).transpose(-2, -1) * scale
-            future = torch.ones(n_tok, n_tok, dtype=torch.bool, device=Q.device).triu(1)
-            if mask == 'before':
-                A = A.masked_fill(future, float('-inf'))
-            A = A.softmax(dim=-1)
-            if mask == 'after':
-                A = A.masked_fill(future, 0.0)
-            return (A @ split(V)).transpose(1, 2).reshape(B, n_tok, n_embd)
-        per_head = (n_embd / n_heads) ** (-0.5)
-        mask = 'before' if causal else None
-        candidates = [('the scores are scaled by 1/sqrt(n_embd) instead of 1/sqrt(n_embd / n_heads), the size of one head', variant(n_embd ** (-0.5), mask)), ('the scores are not scaled', variant(1.0, mask)), ('the causal mask is ignored', variant(per_head, None)), ('the output is causal although causal=False was passed', variant(per_head, 'before'))]
-        if causal:
-            candidates.insert(0, ("the mask is applied after the softmax: the weights of future tokens are zeroed after normalising, so the rows no longer sum to one (and the future still enters the softmax's denominator). Set the future *scores* to -inf before the softmax", variant(per_head, 'after')))
-        if not torch.isfinite(out).all():
-            return ' The output contains NaN or inf: a row of scores that is entirely -inf (does the mask hide the diagonal?) or -inf masking applied after the softmax (-inf * 0 = NaN) produces them.'
-        for hint, candidate in candidates:
-            if candidate.shape == out.shape and torch.allclose(candidate, out, atol=1e-05, rtol=0.0001):
-                return ' It looks like ' + hint + '.'
-        return ''
-
-    def check_against_torch(self_attention, label, B, n_tok, n_embd, n_heads, causal):
+    def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
+        """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
+        its output, or None when one of the student's functions raised inside it (that function's own check says
+        why)."""
+        assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
-        out = run(self_attention, 'self_attention', Q, K, V, n_heads, causal)
-        expected = torch_self_attention(Q, K, V, n_heads, causal)
-        expect_shape('self_attention', out, expected.shape, 'The heads must be merged back into (B, n_tok, n_embd).')
-        difference = (out.detach() - expected).abs().nan_to_num(float('inf')).max().item()
-        assert difference < 0.0001, f"{label}: self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)} differs from PyTorch's multi_head_attention_forward by up to {difference:.3g}." + classic_mistake(Q, K, V, n_heads, causal, out.detach())
-    check_against_torch(self_attention, 'Test 2', B=2, n_tok=6, n_embd=12, n_heads=1, causal=True)
+        call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
+        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        if any((name.startswith('!') for name in calls)):
+            return None
+        assert error is None, f'{label}: {call} raised {error}'
+        library = [name for name in dict.fromkeys(calls) if name.startswith(('F.', 'nn.', 'torch_'))]
+        assert not library, f"{label}: {call} calls {', '.join(library)}. This lab builds attention from scratch: assemble self_attention from your own functions of Steps 1-3; PyTorch's attention is only what the notebook compares it with."
+        if causal and 'attn_softmax' in calls:
+            masking = [i for i, name in enumerate(calls) if name in ('make_causal_mask', 'apply_causal_mask')]
+            assert not masking or min(masking) < calls.index('attn_softmax'), f'{label}: {call} masks after the softmax. Mask the scaled *scores* (apply_causal_mask) and take the softmax of the masked scores, so that future tokens get exactly zero weight and the rest still sums to one.'
+        needed = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs']
+        needed += ['make_causal_mask', 'apply_causal_mask'] if causal else []
+        needed += ['split_heads', 'merge_heads'] if n_heads > 1 else []
+        missing = [name for name in needed if name not in calls]
+        assert not missing, f"{label}: {call} does not call {', '.join(missing)}. self_attention is the assembly of your functions: scores (pairwise_similarities), scaling (attn_scaled), the mask if causal (make_causal_mask, apply_causal_mask), the softmax (attn_softmax) and the outputs (compute_outputs), with the heads split (split_heads_qkv) before and merged (merge_heads) after when n_heads > 1."
+        assert causal or 'apply_causal_mask' not in calls, f'{label}: {call} masks the scores although causal=False: mask only when causal is True.'
+        assert isinstance(out, torch.Tensor), f'{label}: self_attention should return a tensor, not {type(out).__name__}'
+        assert tuple(out.shape) == (B, n_tok, n_embd), f'{label}: {call} returned shape {tuple(out.shape)}; it should return {(B, n_tok, n_embd)}, the heads merged back together.'
+        return (Q, K, V, out)
+    check_assembly(self_attention, 'Test 2', B=2, n_tok=6, n_embd=12, n_heads=1, causal=True)
 
 @test_case(points=1, hidden=False)
 def test_3_causal_four_heads(self_attention):
-    import math
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     generator = torch.Generator().manual_seed(3)
@@ -175,73 +184,79 @@ def test_3_causal_four_heads(self_attention):
     def randn(*shape):
         return torch.randn(*shape, generator=generator).to(dev)
 
-    def shape_of(args):
-        return ', '.join((str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in args))
+    def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
+        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
+        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
+        the error it raised (or None). Nothing is computed here."""
+        import torch
+        import torch.nn.functional as F
+        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
+        library = [(F, 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), (F, 'multi_head_attention_forward', 'F.multi_head_attention_forward'), (torch.nn.MultiheadAttention, 'forward', 'nn.MultiheadAttention')]
+        namespace = getattr(self_attention, '__globals__', {})
+        calls = []
 
-    def run(function, name, *args, hint_on_error=''):
-        """Calls the student's function; fails with a clear message if it raises, edits an input or returns no tensor."""
-        assert callable(function), f'{name} is not defined: run the cell that defines it'
-        before = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+        def spy(label, function):
+
+            def recorded(*args, **kwargs):
+                calls.append(label)
+                try:
+                    return function(*args, **kwargs)
+                except Exception:
+                    calls.append('!' + label)
+                    raise
+            return recorded
+        saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
+        originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
+        labels = {id(function): label for _, _, label, function in originals}
+        aliases = {name: value for name, value in namespace.items() if id(value) in labels}
         try:
-            out = function(*args)
+            for name, function in saved.items():
+                namespace[name] = spy(name, function)
+            for name, function in aliases.items():
+                namespace[name] = spy(labels[id(function)], function)
+            for owner, attribute, label, function in originals:
+                setattr(owner, attribute, spy(label, function))
+            out, error = (self_attention(Q, K, V, n_heads, causal), None)
         except Exception as err:
-            raise AssertionError(f'{name}({shape_of(args)}) raised {type(err).__name__}: {err}. {hint_on_error}')
-        for position, (arg, copy) in enumerate(zip(args, before)):
-            if isinstance(arg, torch.Tensor) and (not torch.equal(arg, copy)):
-                raise AssertionError(f'{name} changed its input number {position + 1} in place (with /=, masked_fill_, an indexed assignment, ...): the caller may still need it. Compute and return a new tensor instead.')
-        assert isinstance(out, torch.Tensor), f'{name} should return a tensor, not {type(out).__name__}'
-        return out
+            out, error = (None, f'{type(err).__name__}: {err}')
+        finally:
+            namespace.update(saved)
+            namespace.update(aliases)
+            for owner, attribute, label, function in originals:
+                setattr(owner, attribute, function)
+        return (out, calls, error)
+    try:
+        from labkit_grading import in_kernel
+    except ImportError:
 
-    def expect_shape(name, out, shape, hint=''):
-        assert tuple(out.shape) == tuple(shape), f'{name} should return shape {tuple(shape)}, but returned shape {tuple(out.shape)}. {hint}'
+        def in_kernel(function):
+            return function
+    trace_self_attention = in_kernel(trace_self_attention)
 
-    def expect_close(name, out, expected, label, hint=''):
-        expect_shape(name, out, expected.shape, hint)
-        if not torch.allclose(out.float(), expected.float(), atol=1e-05, rtol=0.0001, equal_nan=False):
-            difference = (out.float() - expected.float()).abs().nan_to_num(float('inf')).max().item()
-            raise AssertionError(f'{name}, {label}: the result differs from the expected one by up to {difference:.3g}. {hint}')
-    import torch.nn.functional as F
-
-    def torch_self_attention(Q, K, V, n_heads, causal):
-        """The reference: PyTorch's multi-head attention with identity projections."""
-        B, n_tok, n_embd = Q.shape
-        identity = torch.eye(n_embd, device=Q.device)
-        future = torch.ones(n_tok, n_tok, dtype=torch.bool, device=Q.device).triu(1) if causal else None
-        y, _ = F.multi_head_attention_forward(Q.transpose(0, 1), K.transpose(0, 1), V.transpose(0, 1), n_embd, n_heads, in_proj_weight=torch.cat([identity, identity, identity]), in_proj_bias=torch.zeros(3 * n_embd, device=Q.device), bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0.0, out_proj_weight=identity, out_proj_bias=torch.zeros(n_embd, device=Q.device), training=False, need_weights=False, attn_mask=future)
-        return y.transpose(0, 1)
-
-    def classic_mistake(Q, K, V, n_heads, causal, out):
-        """Names a classic mistake whose result matches the student's output, if any."""
-        B, n_tok, n_embd = Q.shape
-
-        def variant(scale, mask='before'):
-            split = lambda x: x.reshape(B, n_tok, n_heads, n_embd // n_heads).transpose(1, 2)
-            A = split(Q) @ split(K).transpose(-2, -1) * scale
-            future = torch.ones(n_tok, n_tok, dtype=torch.bool, device=Q.device).triu(1)
-            if mask == 'before':
-                A = A.masked_fill(future, float('-inf'))
-            A = A.softmax(dim=-1)
-            if mask == 'after':
-                A = A.masked_fill(future, 0.0)
-            return (A @ split(V)).transpose(1, 2).reshape(B, n_tok, n_embd)
-        per_head = (n_embd / n_heads) ** (-0.5)
-        mask = 'before' if causal else None
-        candidates = [('the scores are scaled by 1/sqrt(n_embd) instead of 1/sqrt(n_embd / n_heads), the size of one head', variant(n_embd ** (-0.5), mask)), ('the scores are not scaled', variant(1.0, mask)), ('the causal mask is ignored', variant(per_head, None)), ('the output is causal although causal=False was passed', variant(per_head, 'before'))]
-        if causal:
-            candidates.insert(0, ("the mask is applied after the softmax: the weights of future tokens are zeroed after normalising, so the rows no longer sum to one (and the future still enters the softmax's denominator). Set the future *scores* to -inf before the softmax", variant(per_head, 'after')))
-        if not torch.isfinite(out).all():
-            return ' The output contains NaN or inf: a row of scores that is entirely -inf (does the mask hide the diagonal?) or -inf masking applied after the softmax (-inf * 0 = NaN) produces them.'
-        for hint, candidate in candidates:
-            if candidate.shape == out.shape and torch.allclose(candidate, out, atol=1e-05, rtol=0.0001):
-                return ' It looks like ' + hint + '.'
-        return ''
-
-    def check_against_torch(self_attention, label, B, n_tok, n_embd, n_heads, causal):
+    def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
+        """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
+        its output, or None when one of the student's functions raised inside it (that function's own check says
+        why)."""
+        assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
-        out = run(self_attention, 'self_attention', Q, K, V, n_heads, causal)
-        expected = torch_self_attention(Q, K, V, n_heads, causal)
-        expect_shape('self_attention', out, expected.shape, 'The heads must be merged back into (B, n_tok, n_embd).')
-        difference = (out.detach() - expected).abs().nan_to_num(float('inf')).max().item()
-        assert difference < 0.0001, f"{label}: self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)} differs from PyTorch's multi_head_attention_forward by up to {difference:.3g}." + classic_mistake(Q, K, V, n_heads, causal, out.detach())
-    check_against_torch(self_attention, 'Test 3', B=2, n_tok=6, n_embd=12, n_heads=4, causal=True)
+        call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
+        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        if any((name.startswith('!') for name in calls)):
+            return None
+        assert error is None, f'{label}: {call} raised {error}'
+        library = [name for name in dict.fromkeys(calls) if name.startswith(('F.', 'nn.', 'torch_'))]
+        assert not library, f"{label}: {call} calls {', '.join(library)}. This lab builds attention from scratch: assemble self_attention from your own functions of Steps 1-3; PyTorch's attention is only what the notebook compares it with."
+        if causal and 'attn_softmax' in calls:
+            masking = [i for i, name in enumerate(calls) if name in ('make_causal_mask', 'apply_causal_mask')]
+            assert not masking or min(masking) < calls.index('attn_softmax'), f'{label}: {call} masks after the softmax. Mask the scaled *scores* (apply_causal_mask) and take the softmax of the masked scores, so that future tokens get exactly zero weight and the rest still sums to one.'
+        needed = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs']
+        needed += ['make_causal_mask', 'apply_causal_mask'] if causal else []
+        needed += ['split_heads', 'merge_heads'] if n_heads > 1 else []
+        missing = [name for name in needed if name not in calls]
+        assert not missing, f"{label}: {call} does not call {', '.join(missing)}. self_attention is the assembly of your functions: scores (pairwise_similarities), scaling (attn_scaled), the mask if causal (make_causal_mask, apply_causal_mask), the softmax (attn_softmax) and the outputs (compute_outputs), with the heads split (split_heads_qkv) before and merged (merge_heads) after when n_heads > 1."
+        assert causal or 'apply_causal_mask' not in calls, f'{label}: {call} masks the scores although causal=False: mask only when causal is True.'
+        assert isinstance(out, torch.Tensor), f'{label}: self_attention should return a tensor, not {type(out).__name__}'
+        assert tuple(out.shape) == (B, n_tok, n_embd), f'{label}: {call} returned shape {tuple(out.shape)}; it should return {(B, n_tok, n_embd)}, the heads merged back together.'
+        return (Q, K, V, out)
+    check_assembly(self_attention, 'Test 3', B=2, n_tok=6, n_embd=12, n_heads=4, causal=True)
 

@@ -40,22 +40,12 @@ def test_split_heads_small(split_heads):
         if not torch.allclose(out.float(), expected.float(), atol=1e-05, rtol=0.0001, equal_nan=False):
             difference = (out.float() - expected.float()).abs().nan_to_num(float('inf')).max().item()
             raise AssertionError(f'{name}, {label}: the result differs from the expected one by up to {difference:.3g}. {hint}')
-
-    def reference_split(x, n_heads):
-        B, n_tok, n_embd = x.shape
-        return x.reshape(B, n_tok, n_heads, n_embd // n_heads).transpose(1, 2)
-
-    def split_hint(x, n_heads, out):
-        B, n_tok, n_embd = x.shape
-        if out.shape == (B, n_heads, n_tok, n_embd // n_heads) and torch.equal(out, x.reshape(B, n_heads, n_tok, n_embd // n_heads)):
-            return 'A single reshape to (B, n_heads, n_tok, head_size) mixes positions and heads: reshape to (B, n_tok, n_heads, head_size) first, then transpose(1, 2).'
-        return ''
-
-    def check_split(x, n_heads, label):
-        out = run(split_heads, 'split_heads', x, n_heads)
-        expected = reference_split(x, n_heads)
-        expect_shape('split_heads', out, expected.shape, split_hint(x, n_heads, out))
-        assert torch.equal(out, expected), f'split_heads, {label}: out[b, h, t] should be the h-th slice of x[b, t], but the values are in other places. ' + split_hint(x, n_heads, out)
     x = torch.arange(12.0, device=dev).view(1, 2, 6)
-    check_split(x, 3, 'two tokens [0, ..., 5] and [6, ..., 11] with three heads (expected [[[0, 1], [6, 7]], [[2, 3], [8, 9]], [[4, 5], [10, 11]]])')
+    out = run(split_heads, 'split_heads', x, 3)
+    expected = torch.tensor([[[[0.0, 1.0], [6.0, 7.0]], [[2.0, 3.0], [8.0, 9.0]], [[4.0, 5.0], [10.0, 11.0]]]], device=dev)
+    hint = ''
+    if tuple(out.shape) == (1, 3, 2, 2) and torch.equal(out, x.reshape(1, 3, 2, 2)):
+        hint = 'A single reshape to (B, n_heads, n_tok, head_size) mixes positions and heads: reshape to (B, n_tok, n_heads, head_size) first, then transpose(1, 2).'
+    expect_shape('split_heads', out, expected.shape, hint)
+    assert torch.equal(out, expected), f'split_heads, two tokens [0, ..., 5] and [6, ..., 11] with three heads: head h should hold the h-th pair of numbers of each token, [[[0, 1], [6, 7]], [[2, 3], [8, 9]], [[4, 5], [10, 11]]], not {out.tolist()}. ' + hint
 

@@ -32,7 +32,15 @@ def test_embeddings_loss(BigramWithWordEmbeddingsLM):
         torch.manual_seed(1)
         ids = torch.randint(V, (3, 7))
         targets = torch.randint(V, (3, 7))
-        logits, loss = model(ids, targets)
+        try:
+            logits, loss = model(ids, targets)
+        except Exception as err:
+            hint = ''
+            if 'target size' in str(err):
+                hint = ' F.cross_entropy takes logits of shape (N, V) and targets of shape (N,): flatten both first, logits.view(B * T, V) and targets.view(B * T).'
+            elif 'mat1 and mat2' in str(err):
+                hint = ' A linear layer got vectors of another size than it expects: lm_head must take what comes before it (embed_size features, or num_heads * head_size), and map it to vocab_size.'
+            raise AssertionError(f'{name}(token ids of shape (3, 7), targets of shape (3, 7)) raised {type(err).__name__}: {err}.{hint}')
         assert tuple(logits.shape) == (3, 7, V), f'{name}: logits should have shape (B, T, V) = (3, 7, {V}), got {tuple(logits.shape)}'
         assert loss is not None and torch.is_tensor(loss) and (loss.dim() == 0), f'{name}: with targets, forward should return the loss as a scalar tensor, got {loss!r}'
         expected = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))

@@ -30,7 +30,9 @@ def test_head_causal(Head):
     def check_causal(fn, x, what):
         """Changing the last position of x must leave the outputs at all earlier positions unchanged."""
         with torch.no_grad():
+            original = x.clone()
             out = fn(x)
+            assert torch.equal(x, original), f"{what} changed its input in place (x += ... or x[...] = ...): the caller's tensor is modified. Write the residual connections as x = x + ..., which makes a new tensor."
             changed = x.clone()
             if changed.dtype == torch.long:
                 changed[:, -1] = (changed[:, -1] + 1) % 5
@@ -39,6 +41,8 @@ def test_head_causal(Head):
             out2 = fn(changed)
         out = out[0] if isinstance(out, tuple) else out
         out2 = out2[0] if isinstance(out2, tuple) else out2
+        moved = (out[:, -1] - out2[:, -1]).abs().max().item()
+        assert moved > 1e-06, f'{what} ignores its input: changing the last position does not change the output there at all.'
         diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
         assert diff < 1e-05, f'{what} is not causal: changing only the LAST position changed the outputs at earlier positions (by up to {diff:.3g}). Each position may only look at itself and earlier positions: mask the attention scores above the diagonal with -inf before the softmax.'
     torch.manual_seed(0)

@@ -21,11 +21,13 @@ def test_multi_head_structure(MultiHeadAttention):
     require(mha, 'heads', 'proj')
     assert isinstance(mha.heads, nn.ModuleList) and len(mha.heads) == 3, 'self.heads should be an nn.ModuleList of num_heads (3) heads (a plain list hides them from PyTorch)'
     assert (mha.proj.in_features, mha.proj.out_features) == (12, 10), f'proj should map num_heads * head_size (12) to embed_size (10), got {mha.proj.in_features} -> {mha.proj.out_features}'
+    head_parameters = sum((p.numel() for p in mha.heads.parameters()))
+    assert head_parameters == 3 * 3 * 10 * 4, f'the three heads hold {head_parameters} parameters instead of 3 x 3 x (10 x 4) = 360: they share weights. [Head(...)] * num_heads repeats ONE module num_heads times; build a new head for each: nn.ModuleList([Head(...) for _ in range(num_heads)]).'
     out = mha(torch.randn(2, 5, 10))
     assert tuple(out.shape) == (2, 5, 10), f'MultiHeadAttention should return shape (B, T, D) = (2, 5, 10), got {tuple(out.shape)}'
 
 @test_case(points=1, hidden=False)
-def test_multi_head_causal(MultiHeadAttention):
+def test_multi_head_causal(MultiHeadAttention, Head):
     import math
     import torch
     import torch.nn.functional as F
@@ -33,7 +35,9 @@ def test_multi_head_causal(MultiHeadAttention):
     def check_causal(fn, x, what):
         """Changing the last position of x must leave the outputs at all earlier positions unchanged."""
         with torch.no_grad():
+            original = x.clone()
             out = fn(x)
+            assert torch.equal(x, original), f"{what} changed its input in place (x += ... or x[...] = ...): the caller's tensor is modified. Write the residual connections as x = x + ..., which makes a new tensor."
             changed = x.clone()
             if changed.dtype == torch.long:
                 changed[:, -1] = (changed[:, -1] + 1) % 5
@@ -42,8 +46,22 @@ def test_multi_head_causal(MultiHeadAttention):
             out2 = fn(changed)
         out = out[0] if isinstance(out, tuple) else out
         out2 = out2[0] if isinstance(out2, tuple) else out2
+        moved = (out[:, -1] - out2[:, -1]).abs().max().item()
+        assert moved > 1e-06, f'{what} ignores its input: changing the last position does not change the output there at all.'
         diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
         assert diff < 1e-05, f'{what} is not causal: changing only the LAST position changed the outputs at earlier positions (by up to {diff:.3g}). Each position may only look at itself and earlier positions: mask the attention scores above the diagonal with -inf before the softmax.'
+
+    def head_is_causal(Head):
+        """Whether the notebook's Head is causal: a Head that sees the future is charged to Head's question only."""
+        torch.manual_seed(0)
+        head = Head(4, 8, 6)
+        x = torch.randn(1, 5, 6)
+        changed = x.clone()
+        changed[:, -1] += 3.0
+        with torch.no_grad():
+            return (head(x) - head(changed))[:, :-1].abs().max().item() < 1e-05
+    if not head_is_causal(Head):
+        return
     torch.manual_seed(0)
     mha = MultiHeadAttention(context_window_size=8, num_heads=3, head_size=4, embed_size=10)
     check_causal(mha, torch.randn(2, 6, 10), 'MultiHeadAttention')

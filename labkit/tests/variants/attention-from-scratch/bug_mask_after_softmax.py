@@ -1,9 +1,8 @@
-# Bug: softmax over all tokens, then the future weights zeroed (the naive mask); self-contained.
+# Bug: the softmax of the unmasked scores, then the mask (the naive order), from the student's own functions.
 def self_attention(Q, K, V, n_heads=1, causal=True):
     B, n_tok, n_embd = Q.shape
-    split = lambda x: x.view(B, n_tok, n_heads, n_embd // n_heads).transpose(1, 2)
-    Q, K, V = split(Q), split(K), split(V)
-    A = torch.softmax(Q @ K.transpose(-2, -1) / math.sqrt(n_embd / n_heads), dim=-1)
+    Q, K, V = split_heads_qkv(Q, K, V, n_heads)
+    A = attn_softmax(attn_scaled(pairwise_similarities(Q, K), n_embd, n_heads))
     if causal:
-        A = A * torch.ones(n_tok, n_tok, device=A.device).tril()
-    return (A @ V).transpose(1, 2).reshape(B, n_tok, n_embd)
+        A = apply_causal_mask(make_causal_mask(n_tok), A).nan_to_num(neginf=0.0)
+    return merge_heads(compute_outputs(A, V))

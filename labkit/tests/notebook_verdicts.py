@@ -1,0 +1,49 @@
+"""What `grader.check` says in the notebook: a variant submission run in this process, as a student runs it.
+
+The autograder grades in an isolated kernel and hands student code copies (contiguous tensors, values instead
+of views). A variant suite compares the public verdicts found here with the autograder's "Public Tests" entry,
+so that a student is never told one thing by the notebook and another by Gradescope.
+"""
+import contextlib
+import io
+import os
+
+import matplotlib
+import nbformat
+
+from labkit.variants import solution_notebook, with_snippets
+
+
+def notebook_public_verdicts(suite, label, questions):
+    """{question: True when grader.check passes} after running the submission `label` of `suite` top to bottom
+    in this process (the way a student runs it; training shortened as when grading)."""
+    matplotlib.use("Agg")
+    names = suite.submissions[label]
+    snippets = [(suite.variants[n].anchor, (suite.folder / f"{n}.py").read_text()) for n in names]
+    notebook = with_snippets(solution_notebook(suite.master, suite.lab), snippets)
+    namespace = {"__name__": "__main__"}
+    here, grading = os.getcwd(), os.environ.get("LABKIT_GRADING")
+    os.chdir(suite.master.parent)  # the setup cell finds the lab's data and tests from the master's folder
+    os.environ["LABKIT_GRADING"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            for cell in notebook.cells:
+                if cell.cell_type == "code" and "grader.export" not in cell.source:
+                    with contextlib.suppress(Exception):  # a failing cell fails its checks, as in Jupyter
+                        exec(compile(cell.source, "<cell>", "exec"), namespace)
+            grader = namespace["grader"]
+            return {q: grader.check(q, global_env=namespace).passed_all for q in questions}
+    finally:
+        os.chdir(here)
+        if grading is None:
+            os.environ.pop("LABKIT_GRADING", None)
+        else:
+            os.environ["LABKIT_GRADING"] = grading
+        import matplotlib.pyplot as plt
+        plt.close("all")
+
+
+def autograder_public_verdicts(result):
+    """{question: True when its public tests pass}, from the autograder's "Public Tests" entry."""
+    output = next(t["output"] for t in result["results"]["tests"] if t.get("name") == "Public Tests")
+    return {question: f"{question} results: All test cases passed!" in output for question in result["possible"]}
