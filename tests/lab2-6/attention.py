@@ -7,7 +7,9 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_attention_shapes(attention):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -17,19 +19,29 @@ def test_attention_shapes(attention):
         A, C = out
         assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
         return (A, C)
+
+    def run_attention(attention, *inputs):
+        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
+        copies = [t.clone() for t in inputs]
+        A, C = as_pair(attention(*copies))
+        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
+        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
+        return (A, C)
     assert callable(attention), 'attention is not defined: run the cell that defines it'
     generator = torch.Generator().manual_seed(0)
     Q = torch.randn(2, 3, 4, generator=generator).to(dev)
     K = torch.randn(2, 5, 4, generator=generator).to(dev)
     V = torch.randn(2, 5, 4, generator=generator).to(dev)
-    A, C = as_pair(attention(Q, K, V))
+    A, C = run_attention(attention, Q, K, V)
     assert tuple(A.shape) == (2, 3, 5), f'batched_A should have shape (bsz, q_len, k_len) = (2, 3, 5), but has shape {tuple(A.shape)}'
     assert tuple(C.shape) == (2, 3, 4), f'batched_C should have shape (bsz, q_len, D) = (2, 3, 4), but has shape {tuple(C.shape)}'
     assert A.dtype == torch.float32 and C.dtype == torch.float32, f'batched_A and batched_C should be float32, not {A.dtype} and {C.dtype}'
 
 @test_case(points=1, hidden=False)
 def test_attention_rows_and_mask(attention):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -38,6 +50,14 @@ def test_attention_rows_and_mask(attention):
         assert isinstance(out, tuple) and len(out) == 2, f'attention should return a pair (batched_A, batched_C), but returned {type(out).__name__}'
         A, C = out
         assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
+        return (A, C)
+
+    def run_attention(attention, *inputs):
+        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
+        copies = [t.clone() for t in inputs]
+        A, C = as_pair(attention(*copies))
+        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
+        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
         return (A, C)
 
     def attention_hint(Q, K, V, mask, A):
@@ -54,17 +74,19 @@ def test_attention_rows_and_mask(attention):
             plain = torch.softmax(raw / math.sqrt(D), dim=-1)
             candidates += [('the mask is applied after the softmax: set the masked *scores* to -inf before the softmax, otherwise the rows no longer sum to one', plain * mask), ('the mask is inverted: mask == False marks the keys a query may NOT attend to', normalise(raw / math.sqrt(D), inverted=True)), ('the mask is ignored', plain)]
         for hint, candidate in candidates:
-            if candidate.shape == A.shape and torch.allclose(candidate, A.detach(), atol=1e-05, equal_nan=True):
+            if candidate.shape == A.shape and torch.allclose(candidate, A.detach().cpu(), atol=1e-05, equal_nan=True):
                 return ' It looks like ' + hint + '.'
         return ''
     generator = torch.Generator().manual_seed(1)
-    Q = torch.randn(2, 3, 4, generator=generator).to(dev)
-    K = torch.randn(2, 5, 4, generator=generator).to(dev)
-    V = torch.randn(2, 5, 4, generator=generator).to(dev)
+    Q = torch.randn(2, 3, 4, generator=generator)
+    K = torch.randn(2, 5, 4, generator=generator)
+    V = torch.randn(2, 5, 4, generator=generator)
     T, F = (True, False)
-    mask = torch.tensor([[[T, T, F, F, F], [T, F, T, F, T], [F, F, F, F, T]], [[T, T, T, T, T], [F, T, F, T, F], [T, F, F, F, F]]], device=dev)
+    mask = torch.tensor([[[T, T, F, F, F], [T, F, T, F, T], [F, F, F, F, T]], [[T, T, T, T, T], [F, T, F, T, F], [T, F, F, F, F]]])
     for m, label in [(None, 'without a mask'), (mask, 'with a mask')]:
-        A, C = as_pair(attention(Q, K, V, m))
+        inputs = [t.to(dev) for t in (Q, K, V)] + ([] if m is None else [m.to(dev)])
+        A, C = run_attention(attention, *inputs)
+        A, C = (A.cpu(), C.cpu())
         hint = attention_hint(Q, K, V, m, A)
         assert torch.isfinite(A).all(), f'batched_A contains NaN or infinite values {label}.' + hint
         assert (A >= 0).all(), f'batched_A has negative entries {label}: apply a softmax to the scores.' + hint
@@ -80,7 +102,9 @@ def test_attention_rows_and_mask(attention):
 
 @test_case(points=1, hidden=False)
 def test_attention_by_hand(attention):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -90,10 +114,18 @@ def test_attention_by_hand(attention):
         A, C = out
         assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
         return (A, C)
+
+    def run_attention(attention, *inputs):
+        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
+        copies = [t.clone() for t in inputs]
+        A, C = as_pair(attention(*copies))
+        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
+        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
+        return (A, C)
     Q = torch.tensor([[[2.0, 0.0, 0.0, 0.0]]], device=dev)
     K = torch.tensor([[[math.log(3), 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]], device=dev)
     V = torch.tensor([[[4.0, 0.0, 0.0, 0.0], [0.0, 8.0, 0.0, 0.0]]], device=dev)
-    A, C = as_pair(attention(Q, K, V))
+    A, C = run_attention(attention, Q, K, V)
     weights = [round(w, 4) for w in A.view(-1).tolist()]
     if weights == [0.9, 0.1]:
         raise AssertionError('got weights [0.9, 0.1] instead of [0.75, 0.25]: divide the scores by sqrt(D) = 2')
@@ -102,8 +134,8 @@ def test_attention_by_hand(attention):
     if weights == [1.0, 1.0]:
         raise AssertionError('got weights [1.0, 1.0]: the softmax must normalise over the keys (the last dimension), not over the queries')
     assert weights == [0.75, 0.25], f'the weights should be [0.75, 0.25], but are {weights}'
-    assert torch.allclose(C.view(-1), torch.tensor([3.0, 2.0, 0.0, 0.0], device=dev), atol=1e-05), f'the weights are right, but the context vector should be [3, 2, 0, 0], not {C.view(-1).tolist()}'
-    A, C = as_pair(attention(Q, K, V, torch.tensor([[[False, True]]], device=dev)))
-    assert torch.allclose(A.view(-1), torch.tensor([0.0, 1.0], device=dev), atol=1e-06), f'with mask [[False, True]] the weights should be [0, 1], but are {A.view(-1).tolist()}'
-    assert torch.allclose(C.view(-1), V[0, 1], atol=1e-05), 'with only key 2 allowed, the context should be v2'
+    assert torch.allclose(C.view(-1).cpu(), torch.tensor([3.0, 2.0, 0.0, 0.0]), atol=1e-05), f'the weights are right, but the context vector should be [3, 2, 0, 0], not {C.view(-1).tolist()}'
+    A, C = run_attention(attention, Q, K, V, torch.tensor([[[False, True]]], device=dev))
+    assert torch.allclose(A.view(-1).cpu(), torch.tensor([0.0, 1.0]), atol=1e-06), f'with mask [[False, True]] the weights should be [0, 1], but are {A.view(-1).tolist()}'
+    assert torch.allclose(C.view(-1).cpu(), torch.tensor([0.0, 8.0, 0.0, 0.0]), atol=1e-05), 'with only key 2 allowed, the context should be v2'
 
