@@ -38,7 +38,7 @@ def test_attnlm_shapes_and_first_position(attn_lm_madison):
     V = len(shipped_vocab())
     ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]])
     with torch.no_grad():
-        out = model.all_logits(ids.to(dev))
+        out = model.all_logits(ids.to(dev, copy=True))
         assert isinstance(out, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
         assert tuple(out.shape) == (2, 5, V), f'for ids of shape (2, 5), all_logits should return logits of shape (2, 5, {V}), not {tuple(out.shape)}'
         last = model(['the', 'union'])
@@ -76,7 +76,7 @@ def test_attnlm_causal(attn_lm_madison):
     changed = ids.clone()
     changed[0, -1] = 10
     with torch.no_grad():
-        out, out_changed = (model.all_logits(ids.to(dev)), model.all_logits(changed.to(dev)))
+        out, out_changed = (model.all_logits(ids.to(dev, copy=True)), model.all_logits(changed.to(dev, copy=True)))
     assert isinstance(out, torch.Tensor) and isinstance(out_changed, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
     difference = (out[:, :-1] - out_changed[:, :-1]).abs().max().item()
     assert difference < 1e-05, f'changing the last word changed the logits at earlier positions (by up to {difference:.3g}): earlier positions must not see later ones. Pass a causal mask of shape (B, T, T) to attention.'

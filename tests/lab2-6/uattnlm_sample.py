@@ -84,7 +84,7 @@ def test_uattnlm_running_mean_by_hand(u_attn_lm_madison):
     state = trained_weights(model, 'u_attn_lm_madison', 'ualm_lm_m.pt')
     ids = torch.tensor([[1, 20, 30, 40]])
     with torch.no_grad():
-        out = model.all_logits(ids.to(dev))
+        out = model.all_logits(ids.to(dev, copy=True))
     assert isinstance(out, torch.Tensor), f'all_logits should return a tensor, but returned {type(out).__name__}'
     out = out.cpu()
     x = state['embed.weight'][ids[0]]
