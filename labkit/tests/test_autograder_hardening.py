@@ -533,6 +533,55 @@ def test_patched_json_encoder_earns_nothing_and_is_flagged(graded):
     assert "broke the grading protocol" in result["flags"]
 
 
+def question_output(result, question):
+    return next(t.get("output", "") for t in result["results"]["tests"] if t["name"] == question)
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_zeroed_models_earn_nothing_on_the_questions_that_use_them(graded):
+    # the expected values come from the shipped weights and tokenizer, and every test that runs a notebook model
+    # first checks that it holds the shipped weights: once 11 of 20 points
+    result = graded["zeroed_models"]
+    assert result["scores"]["uattnlm_sample"] == result["scores"]["attnlm_sample"] == 0
+    # of attn_perplexities only the plausibility check passes (any four different numbers above 1 do)
+    assert result["scores"]["attn_perplexities"] == 1 and total(result) == 1
+    assert "does not hold the trained weights" in question_output(result, "uattnlm_sample")
+    assert "does not hold the trained weights" in question_output(result, "attnlm_sample")
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_bugs_that_overwrite_the_tests_inputs_are_not_rescued(graded):
+    # all_logits filling ids with BOS and attention filling the mask with True: references are computed before
+    # the call, and what the call changed in place comes back spoiled (once 19 of 20 points with these bugs)
+    result = graded["write_back"]
+    assert result["scores"]["uattnlm_sample"] == result["scores"]["attnlm_sample"] == 0
+    assert result["scores"]["attention"] <= 1  # the shape test (no mask) is all this attention gets right
+    assert "attention changed mask in place" in question_output(result, "attention")
+    assert result["scores"]["causal_attention_mask"] == 2 and result["flags"] is None
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_changing_or_pointing_into_the_tests_objects_earns_nothing_and_is_flagged(graded):
+    # load_state_dict, apply and a forward hook on the test's model, add_tokens on its tokenizer, its private
+    # attribute, and results whose __array_interface__ points into the grader's memory
+    result = graded["trusted_objects"]
+    assert total(result) == 0 and result["error"] is None
+    for incident in ("called load_state_dict on a test's object", "called apply on a test's object",
+                     "called register_forward_hook on a test's object", "called add_tokens on a test's object",
+                     "read the private attribute _logits_of of a test's object"):
+        assert incident in result["flags"]
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_a_kernel_breaking_the_protocol_in_the_hidden_tests_learns_nothing(graded):
+    result = graded["echo_hidden"]
+    assert total(result) == 0 and "LEAKED" not in visible_text(result) and "hidden" not in visible_text(result)
+    assert "The tests could not finish: the notebook's kernel broke the grading protocol" in result["problems"]
+    assert "during the hidden tests" in result["flags"] and "LEAKED hidden shape 3x4x8" in result["flags"]
+    public = next(t for t in result["results"]["tests"] if t["name"] == "Public Tests")["output"]
+    assert "passed" not in public  # the public results, though they passed, would tell the phase
+
+
 def test_honest_work_keeps_full_marks(graded):
     # torch.save (pickling once tripped the in-kernel guards), threads, 20,000 printed lines, a cell out of memory
     result = graded["honest"]

@@ -44,6 +44,7 @@ def test_neglogprob_fixed_model(neglogprob, perplexity):
             if isinstance(ids, int):
                 return self._words[ids]
             return [self._words[int(i)] for i in ids]
+    import types
 
     class TestLM:
         """A model handed to neglogprob: the logits (B, T, V) of `logits_of(ids)`, read-only, nothing else."""
@@ -90,7 +91,6 @@ def test_neglogprob_fixed_model(neglogprob, perplexity):
             if close(got, padded) or close(got, padded * math.log(2)):
                 return " Padding positions are counted: ignore positions beyond each document's length (lengths from encode_documents)."
         return ''
-    import types
     tokenizer = WordTokenizer(shipped_vocab())
     V = len(tokenizer)
     log2_probs = torch.log_softmax(torch.arange(V) % 7 / 2.0, dim=0) / math.log(2)

@@ -41,6 +41,7 @@ def test_attnlm_shapes_and_first_position(attn_lm_madison):
         out = model.all_logits(ids.to(dev, copy=True))
         assert isinstance(out, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
         assert tuple(out.shape) == (2, 5, V), f'for ids of shape (2, 5), all_logits should return logits of shape (2, 5, {V}), not {tuple(out.shape)}'
+        assert not torch.allclose(out[0, 1:], out[1, 1:]), 'two different sequences got the same logits after BOS: all_logits must use the ids it is given'
         last = model(['the', 'union'])
         assert isinstance(last, torch.Tensor) and tuple(last.shape) == (1, V), 'model(context_words) should have shape (1, V)'
     value = state['embed.weight'][1] @ state['v_proj.weight'].T + state['v_proj.bias']

@@ -42,6 +42,7 @@ def test_uattnlm_shapes(u_attn_lm_madison):
         assert isinstance(out, torch.Tensor), f'all_logits should return a tensor, but returned {type(out).__name__}'
         assert tuple(out.shape) == (2, 5, V), f'for ids of shape (B, T) = (2, 5), all_logits should return logits of shape (B, T, V) = (2, 5, {V}), but they have shape {tuple(out.shape)}'
         assert out.dtype == torch.float32, f'the logits should be float32, not {out.dtype}'
+        assert not torch.allclose(out[0, 1:], out[1, 1:]), 'two different sequences got the same logits after BOS: all_logits must use the ids it is given'
         last = model(['the', 'constitution'])
         assert tuple(last.shape) == (1, V), f'model(context_words) should return logits of shape (1, {V}), not {tuple(last.shape)}'
         first = model([])
