@@ -21,7 +21,7 @@ leaves the test's arguments spoiled where the student changed them (see channel.
 
 A kernel that breaks the protocol, dies or ignores an interrupt during the tests ends them: no test case is
 credited, and the student is told only that the tests could not finish (not in which test or phase, nor anything
-the kernel sent); the instructors' flag keeps the detail.
+the kernel sent); a protocol violation is flagged for the instructors with the phase and what the kernel sent.
 """
 import inspect
 import linecache
