@@ -577,7 +577,7 @@ def test_changing_or_pointing_into_the_tests_objects_earns_nothing_and_is_flagge
 @pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
 def test_a_kernel_breaking_the_protocol_in_the_hidden_tests_learns_nothing(graded):
     result = graded["echo_hidden"]
-    assert total(result) == 0 and "LEAKED" not in visible_text(result) and "hidden" not in visible_text(result)
+    assert total(result) == 0 and "LEAKED" not in visible_text(result) and "hidden tests" not in visible_text(result)
     assert "The tests could not finish: the notebook's kernel broke the grading protocol" in result["problems"]
     assert "during the hidden tests" in result["flags"] and "LEAKED hidden shape 3x4x8" in result["flags"]
     public = next(t for t in result["results"]["tests"] if t["name"] == "Public Tests")["output"]
@@ -814,7 +814,7 @@ def test_a_broken_protocol_tells_the_student_neither_its_text_nor_the_phase():
     public, hidden = broken_grading("public"), broken_grading("hidden")
     visible = [[t for t in gradescope_results(g)["tests"] if t.get("visibility") == "visible"] for g in (public, hidden)]
     assert visible[0] == visible[1]  # the same whether the kernel broke during the public or the hidden tests
-    assert "LEAK" not in json.dumps(visible) and "hidden" not in json.dumps(visible)
+    assert "LEAK" not in json.dumps(visible) and "hidden tests" not in json.dumps(visible)
     assert "broke the grading protocol" in json.dumps(visible)
     assert "during the hidden tests" in hidden.flags[0] and "LEAK hidden-reference-name" in hidden.flags[0]
     assert all(t.get("score", 0) == 0 for t in gradescope_results(hidden)["tests"])
