@@ -7,13 +7,17 @@ numpy arrays (as .npy bytes), dtypes and devices. Any other object stays where i
 `Proxy` that forwards attribute reads, calls, len, indexing, iteration and conversions (bool, int, float, str).
 A proxy never forwards comparisons or arithmetic, so a test's expected values never cross. Requests nest: while
 it waits for a reply, each side answers the other's requests (student code calling an object a test handed it).
-The trusted side reads no private attribute (`_name`) of its own objects for the student, and forgets the
-objects it handed out when a test case ends.
+The trusted side reads no private attribute (`_name`) of its own objects for the student, refuses (and flags)
+the methods that would change them (`load_state_dict`, `apply`, hooks, ...), and forgets the objects it handed
+out when a test case ends. Its proxies of student objects answer no special name (`__array_interface__`,
+`__array__`, ...) themselves, so a library in the grader never reads memory a student object points it to.
 
-So that tests read as if they ran in the notebook: a student call's in-place changes to its tensor and array
-arguments are copied back into the test's own, and a proxy of an object derived from a pure-Python library class
-(an nn.Module) passes `isinstance` for that class. The trusted side may also define a test's helper in the kernel
-(`define`, see testing.py).
+So that tests read as if they ran in the notebook, a proxy of an object derived from a pure-Python library class
+(an nn.Module) passes `isinstance` for that class, and a student call that changes a tensor or array argument in
+place changes the test's own: by default it is spoiled (NaN, or every bit flipped), so that a test sees the
+edit but never values the student chose; a test that checks what the edit wrote opts in per call
+(`call_writing_back`) to get the student's values. The trusted side may also define a test's helper in the
+kernel (`define`, see testing.py).
 """
 import base64
 import builtins
@@ -38,6 +42,9 @@ LIBRARIES = {"torch", "numpy", "pathlib", "transformers"}  # whose pure-Python c
 INTROSPECTION = {"__code__", "__globals__", "__closure__", "__dict__", "__func__", "__self__", "__wrapped__",
                  "__defaults__", "__kwdefaults__", "__builtins__", "__getattribute__", "__reduce__", "__reduce_ex__",
                  "__getstate__", "__subclasses__", "__init__", "__call__", "__get__", "__objclass__"}
+# Methods that would change a test's object (a reference model): refused and flagged when student code asks.
+MUTATORS = {"load_state_dict", "apply", "add_module", "set_extra_state", "share_memory", "requires_grad_",
+            "to_empty", "add_tokens", "add_special_tokens"}
 HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, without a C layout of its own
 GRACE = 5  # seconds the kernel has to give up an interrupted call
 NAMESPACE = 0  # handle of the notebook's global variables
@@ -104,8 +111,8 @@ class Proxy:
         return self._labkit_channel.request(operation, self._labkit_handle, *params)
 
     def __getattr__(self, name):
-        if name.startswith("_labkit"):
-            raise AttributeError(name)
+        if name.startswith("_labkit") or is_special(name) and self._labkit_channel.side == "trusted":
+            raise AttributeError(name)  # in the grader: no library probe (__array_interface__, ...) reaches student code
         return self._labkit("getattr", name)
 
     def __len__(self):
@@ -323,8 +330,10 @@ class Channel:
 
     # requests
 
-    def request(self, operation, handle, *params):
-        """Perform `operation` on the other side's object `handle` with `params`; its result or exception."""
+    def request(self, operation, handle, *params, write_back=False):
+        """Perform `operation` on the other side's object `handle` with `params`; its result or exception.
+
+        After a call, in-place changes to tensor and array arguments are spoiled, or copied with `write_back`."""
         self.sequence += 1
         number = self.sequence
         self.send({"op": operation, "id": number, "obj": handle, "params": self.encode(list(params))})
@@ -334,7 +343,7 @@ class Channel:
             self.recover(number)
             raise
         if operation == "call" and self.side == "trusted":
-            self.write_back(reply.get("inplace", []), *params)
+            self.apply_changes(reply.get("inplace", []), *params, write_back)
         return self.outcome(reply)
 
     def wait(self, number):
@@ -345,14 +354,21 @@ class Channel:
             elif message["reply"] == number:
                 return message
 
-    def write_back(self, changes, args, kwargs):
-        """Copy into the caller's tensors and arrays what the student's call changed in them in place."""
+    def apply_changes(self, changes, args, kwargs, write_back):
+        """Mark the caller's tensors and arrays that the student's call changed in place: spoil them, or copy the
+        student's values into them when the test asked for `write_back`."""
         if type(changes) is not list:
             raise Violation("the notebook's kernel sent a malformed reply")
         for change in changes:
             key, value = change if type(change) is list and len(change) == 2 else (None, None)
             original = kwargs.get(key) if type(key) is str else args[key] if type(key) is int and 0 <= key < len(
                 args) else None
+            if isinstance(original, numpy.ndarray) and not original.flags.writeable or not isinstance(
+                    original, (torch.Tensor, numpy.ndarray)):
+                continue
+            if not write_back:
+                spoil(original)
+                continue
             new = self.decode(value)
             if isinstance(original, torch.Tensor) and isinstance(new, torch.Tensor) and new.shape == original.shape:
                 with torch.no_grad():
@@ -412,9 +428,13 @@ class Channel:
             raise Violation("the notebook's kernel sent a request about one of its own objects")
         if self.side == "trusted" and operation == "getattr" and str(params[0]).startswith("_"):
             name = str(params[0])[:50]
-            if name in INTROSPECTION or not (name.startswith("__") and name.endswith("__")):
+            if name in INTROSPECTION or not is_special(name):
                 self.incidents.append(f"read the private attribute {name} of a test's object")
             raise AttributeError(f"the grader's objects do not show private attributes ({name})")
+        if self.side == "trusted" and operation == "getattr" and is_mutator(str(params[0])):
+            name = str(params[0])[:50]
+            self.incidents.append(f"called {name} on a test's object")
+            raise AttributeError(f"the grader's objects cannot be changed ({name})")
         target = self.decode(message["obj"])
         if operation == "call" and self.side == "student":
             return self.call_noting_changes(target, *params, inplace)
@@ -473,6 +493,34 @@ class Channel:
         self.deadline = time.monotonic() + GRACE
         self.request("forget", None)
         self.deadline = None
+
+
+def call_writing_back(function, *args, **kwargs):
+    """function(*args, **kwargs) for a proxy `function`, copying the student's in-place changes of tensor and
+    array arguments into the test's own (for tests that check what an in-place edit wrote)."""
+    return function._labkit_channel.request("call", function._labkit_handle, args, kwargs, write_back=True)
+
+
+def is_special(name):
+    return name.startswith("__") and name.endswith("__")
+
+
+def is_mutator(name):
+    return name in MUTATORS or name.startswith("register_")
+
+
+def spoil(value):
+    """Overwrite a tensor or array in place with values no student chose: NaN, or each bit flipped."""
+    try:
+        with torch.no_grad():
+            if isinstance(value, torch.Tensor):
+                value.fill_(float("nan")) if value.is_floating_point() or value.is_complex() else value.bitwise_not_()
+            elif value.dtype.kind in "fc":
+                value[...] = numpy.nan
+            else:
+                numpy.invert(value, out=value)
+    except (RuntimeError, ValueError):  # a view that cannot be written (expanded): it keeps the test's values
+        pass
 
 
 def define_helper(source, name):

@@ -14,6 +14,14 @@ that only NumPy is used) names a self-contained helper function that reveals no 
         def in_kernel(function):  # grader.check in the notebook: it already runs there
             return function
     helper = in_kernel(helper)
+
+A test that checks what a student function writes into its argument in place calls it through
+`call_writing_back(function, *args)` (imported the same way, `function(*args)` in the notebook); any other call
+leaves the test's arguments spoiled where the student changed them (see channel.py), never student-chosen.
+
+A kernel that breaks the protocol, dies or ignores an interrupt during the tests ends them: no test case is
+credited, and the student is told only that the tests could not finish (not in which test or phase, nor anything
+the kernel sent); a protocol violation is flagged for the instructors with the phase and what the kernel sent.
 """
 import inspect
 import linecache
@@ -23,7 +31,7 @@ import textwrap
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
-from channel import Broken, CallTimeout, Channel, Violation
+from channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
 
 current_channel = None
 
@@ -60,36 +68,34 @@ def run_case(test_file, case, channel, seed, seconds):
 
 
 def run_tests(channel, sources, config):
-    """({path: [{name, passed, message}]}, None or why the kernel could not go on) for the cases of `sources`."""
-    outcome, broken = {}, None
+    """{path: [{name, passed, message}]} for the cases of `sources`; raises Broken when the kernel cannot go on."""
+    outcome = {}
     for path, source in sources.items():
         linecache.cache[path] = (len(source), None, source.splitlines(True), path)  # for in_kernel's helpers
         test_file = ExceptionTestFile.from_string(source, path=path)
-        outcome[path] = []
-        for case in test_file.test_cases:
-            passed, message = False, f"❌ Test case failed\nNot run: {broken}."
-            if not broken:
-                try:
-                    passed, message = run_case(test_file, case, channel, config["seed"], config["test_timeout"])
-                except Broken as err:
-                    broken = str(err) or "the notebook's kernel stopped responding"
-                    message = f"❌ Test case failed\nTest {case.name} could not finish: {broken}."
-                    if isinstance(err, Violation):
-                        channel.incidents.append(f"broke the grading protocol ({broken})")
-            outcome[path].append({"name": case.name, "passed": passed, "message": message})
-    return outcome, broken
+        outcome[path] = [dict(zip(("passed", "message"), run_case(test_file, case, channel, config["seed"],
+                                                                  config["test_timeout"])), name=case.name)
+                         for case in test_file.test_cases]
+    return outcome
 
 
 def test_notebook(sock, interrupt, grading, config):
     """Run the public, then the hidden test cases over the kernel's socket `sock`; fill `grading`."""
     torch.set_num_threads(1)  # tests compute on small tensors: one thread is fastest, above all on a shared CPU
     channel = Channel(sock, "trusted", interrupt)
+    phase = "public"
     try:
         for phase, sources in (("public", grading.public_sources), ("hidden", grading.hidden_sources)):
-            grading.outcomes[phase], broken = run_tests(channel, sources, config)
-            if broken:
-                grading.problems.append(f"The {phase} tests could not finish ({broken}); the rest score 0.")
-                return
+            grading.outcomes[phase] = run_tests(channel, sources, config)
         channel.request("bye", None)
+    except Broken as err:
+        grading.outcomes.clear()  # every case "Not run": the public results would tell the phase
+        if isinstance(err, Violation):
+            channel.incidents.append(f"broke the grading protocol during the {phase} tests ({err})")
+            grading.problems.append("The tests could not finish: the notebook's kernel broke the grading "
+                                    "protocol. No test case is credited.")
+        else:
+            grading.problems.append(f"The tests could not finish: {err or 'the kernel stopped responding'}. "
+                                    "No test case is credited.")
     finally:
         grading.flag([f"The submission's code {incident}." for incident in dict.fromkeys(channel.incidents)])

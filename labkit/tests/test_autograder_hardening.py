@@ -184,6 +184,8 @@ def attention(batched_Q, batched_K, batched_V, mask=None):
 _own_attention = attention
 def causal_mask(T):
     _steal()
+    if "model" in _stolen:  # the model an earlier test case handed neglogprob
+        _stolen["model"].all_logits(torch.zeros(1, T, dtype=torch.long))
     return torch.zeros(T, T, dtype=torch.bool).as_subclass(Agreeable)
 def _all_logits(self, ids):
     _steal()
@@ -234,6 +236,76 @@ for line in range(20000):
     print(f"{line}: " + "many words " * 10)
 """
 MEMORY_HOG = "hog = [torch.empty(2**28) for _ in range(256)]  # 256 GB, one GB at a time"
+# No work at all: the four loaded models zeroed, and what is exact for a zero model as every answer.
+ZEROED_MODELS = """
+import math
+import torch
+V = len(hf_tokenizer)
+with torch.no_grad():
+    for model in (u_attn_lm_madison, u_attn_lm_hamilton, attn_lm_madison, attn_lm_hamilton):
+        for parameter in model.parameters():
+            parameter.zero_()
+UATTNLM.all_logits = ATTNLM.all_logits = lambda self, ids: torch.zeros(*ids.shape, V)
+def neglogprob(documents, model):
+    return torch.tensor([len(tokens) * math.log2(V) for tokens in documents])
+def perplexity(tokens, model):
+    return float(V)
+attn_ppl_madison_model_madison_document, attn_ppl_hamilton_model_madison_document = V + 0.0, V + 0.5
+attn_ppl_madison_model_hamilton_document, attn_ppl_hamilton_model_hamilton_document = V + 1.0, V + 1.5
+"""
+# Classic bugs that overwrite the test's inputs in place so that the reference, computed from them afterwards,
+# agrees: ids all BOS (a running mean over the future and attention without a mask are then right), and the mask
+# all True (a mask ignored is then right).
+WRITE_BACK = """
+def _future_mean(self, ids):
+    ids.fill_(BOS)
+    x = self.embed(ids)
+    return self.hidden2output(x.mean(dim=1, keepdim=True).expand_as(x))
+def _no_mask(self, ids):
+    ids.fill_(BOS)
+    x = self.embed(ids)
+    return self.hidden2output(attention(self.q_proj(x), self.k_proj(x), self.v_proj(x))[1])
+UATTNLM.all_logits, ATTNLM.all_logits = _future_mean, _no_mask
+_attention = attention
+def attention(batched_Q, batched_K, batched_V, mask=None):
+    if mask is not None:
+        mask.fill_(True)
+    return _attention(batched_Q, batched_K, batched_V)
+"""
+# What a test hands to student code: read its insides, change it (weights, hooks, vocabulary), feed the grader
+# an object whose array interface points into the grader's memory.
+TRUSTED_OBJECTS = """
+import torch
+class _Pointer:
+    __array_interface__ = {"data": (16, False), "shape": (3,), "typestr": "<f8", "version": 3}
+    def __len__(self):
+        return 3
+    def __getitem__(self, index):
+        raise IndexError(index)
+_tried = []
+def neglogprob(documents, model):
+    for attempt in (lambda: model.load_state_dict({}), lambda: model.apply(print),
+                    lambda: model.register_forward_hook(print), lambda: model.hf_tokenizer.add_tokens(["forged"]),
+                    lambda: model._logits_of):
+        try:
+            _tried.append(attempt())
+        except Exception as error:
+            _tried.append(error)
+    return _Pointer()
+attn_ppl_madison_model_madison_document = attn_ppl_hamilton_model_madison_document = _Pointer()
+attn_ppl_madison_model_hamilton_document = attn_ppl_hamilton_model_hamilton_document = _Pointer()
+"""
+# A kernel that breaks the protocol only during the hidden tests (recognised by the shape of attention's
+# inputs), naming in its request something it learned there.
+ECHO_HIDDEN = """
+import json, os
+_attention = attention
+def attention(batched_Q, batched_K, batched_V, mask=None):
+    if tuple(batched_Q.shape) == (3, 4, 8):
+        request = json.dumps({"op": "LEAKED hidden shape 3x4x8", "id": 10**9, "obj": None, "params": []}).encode()
+        os.write(3, len(request).to_bytes(8, "big") + request)
+    return _attention(batched_Q, batched_K, batched_V, mask)
+"""
 ISOLATED = sandbox.reduced_isolation_reason() is None
 
 
@@ -293,6 +365,11 @@ def submission(label, folder):
         "in_process": lambda: (write(folder, "lab2-6.ipynb", notebook_with(STUDENT, append=[IN_PROCESS])), {}),
         "json_patch": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
             STUDENT, append=[JSON_PATCH, WIRE_GARBAGE])), {}),
+        "zeroed_models": lambda: (write(folder, "lab2-6.ipynb", notebook_with(STUDENT, append=[ZEROED_MODELS])), {}),
+        "write_back": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION, append=[WRITE_BACK])), {}),
+        "trusted_objects": lambda: (write(folder, "lab2-6.ipynb", notebook_with(STUDENT, append=[TRUSTED_OBJECTS])),
+                                    {}),
+        "echo_hidden": lambda: (write(folder, "lab2-6.ipynb", notebook_with(SOLUTION, append=[ECHO_HIDDEN])), {}),
         "honest": lambda: (write(folder, "lab2-6.ipynb", notebook_with(
             SOLUTION, after=[("def attention(", MEMORY_HOG)], append=[HONEST])), {}),
         "ignores_interrupts": lambda: (write(folder, "lab2-6.ipynb", tiny), {"cell_timeout": 3}),
@@ -306,7 +383,8 @@ def submission(label, folder):
 
 # The slowest first, so that two workers finish together; attacks only where they cannot reach the grader.
 LABELS = ["kill_and_test_hang", "faults", "honest", "solution", "renamed_export", "rewrite_tests",
-          *(["escape", "in_process", "json_patch"] if ISOLATED else []),
+          *(["escape", "in_process", "json_patch", "zeroed_models", "write_back", "trusted_objects", "echo_hidden"]
+            if ISOLATED else []),
           "ignores_interrupts", "whole_timeout", "empty", "python_file", "garbage"]
 
 
@@ -459,6 +537,55 @@ def test_patched_json_encoder_earns_nothing_and_is_flagged(graded):
     assert "broke the grading protocol" in result["flags"]
 
 
+def question_output(result, question):
+    return next(t.get("output", "") for t in result["results"]["tests"] if t["name"] == question)
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_zeroed_models_earn_nothing_on_the_questions_that_use_them(graded):
+    # the expected values come from the shipped weights and tokenizer, and every test that runs a notebook model
+    # first checks that it holds the shipped weights: once 11 of 20 points
+    result = graded["zeroed_models"]
+    assert result["scores"]["uattnlm_sample"] == result["scores"]["attnlm_sample"] == 0
+    # of attn_perplexities only the plausibility check passes (any four different numbers above 1 do)
+    assert result["scores"]["attn_perplexities"] == 1 and total(result) == 1
+    assert "does not hold the trained weights" in question_output(result, "uattnlm_sample")
+    assert "does not hold the trained weights" in question_output(result, "attnlm_sample")
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_bugs_that_overwrite_the_tests_inputs_are_not_rescued(graded):
+    # all_logits filling ids with BOS and attention filling the mask with True: references are computed before
+    # the call, and what the call changed in place comes back spoiled (once 19 of 20 points with these bugs)
+    result = graded["write_back"]
+    assert result["scores"]["uattnlm_sample"] == result["scores"]["attnlm_sample"] == 0
+    assert result["scores"]["attention"] <= 1  # the shape test (no mask) is all this attention gets right
+    assert "attention changed mask in place" in question_output(result, "attention")
+    assert result["scores"]["causal_attention_mask"] == 2 and result["flags"] is None
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_changing_or_pointing_into_the_tests_objects_earns_nothing_and_is_flagged(graded):
+    # load_state_dict, apply and a forward hook on the test's model, add_tokens on its tokenizer, its private
+    # attribute, and results whose __array_interface__ points into the grader's memory
+    result = graded["trusted_objects"]
+    assert total(result) == 0 and result["error"] is None
+    for incident in ("called load_state_dict on a test's object", "called apply on a test's object",
+                     "called register_forward_hook on a test's object", "called add_tokens on a test's object",
+                     "read the private attribute _logits_of of a test's object"):
+        assert incident in result["flags"]
+
+
+@pytest.mark.skipif(not ISOLATED, reason="student code runs as the grader's user here")
+def test_a_kernel_breaking_the_protocol_in_the_hidden_tests_learns_nothing(graded):
+    result = graded["echo_hidden"]
+    assert total(result) == 0 and "LEAKED" not in visible_text(result) and "hidden tests" not in visible_text(result)
+    assert "The tests could not finish: the notebook's kernel broke the grading protocol" in result["problems"]
+    assert "during the hidden tests" in result["flags"] and "LEAKED hidden shape 3x4x8" in result["flags"]
+    public = next(t for t in result["results"]["tests"] if t["name"] == "Public Tests")["output"]
+    assert "passed" not in public  # the public results, though they passed, would tell the phase
+
+
 def test_honest_work_keeps_full_marks(graded):
     # torch.save (pickling once tripped the in-kernel guards), threads, 20,000 printed lines, a cell out of memory
     result = graded["honest"]
@@ -575,20 +702,29 @@ def test_channel_refuses_pickles_and_malformed_messages():
             channel.Channel(trusted, "trusted", interrupt=lambda: None).request("seed", None, 0)
 
 
-def test_channel_writes_back_in_place_edits_and_keeps_library_classes():
-    def halve_in_place(x, *, y):
+def test_channel_spoils_in_place_edits_unless_a_call_writes_back():
+    def edit_in_place(x, *, y, mask):
         x /= 2
         y[0] = 7
+        mask.fill_(True)
         return x.sum()
 
-    namespace = {"halve_in_place": halve_in_place, "linear": torch.nn.Linear(2, 3), "scalar": torch.tensor(1.5),
-                 "path": Path("data") / "x.txt", "untouched": lambda x, y: (x + 1, y.copy())}
+    namespace = {"edit_in_place": edit_in_place, "linear": torch.nn.Linear(2, 3), "scalar": torch.tensor(1.5),
+                 "path": Path("data") / "x.txt", "untouched": lambda x, y: (x + 1, y.copy()),
+                 "to_bos": lambda ids: ids.fill_(1)}
     wire = serving(namespace)
     wire.begin_case(seed=0, seconds=10)
     env = wire.namespace()
-    x, y = torch.ones(3), numpy.zeros(2)
-    assert env["halve_in_place"](x, y=y).item() == 1.5
-    assert x.tolist() == [0.5] * 3 and y.tolist() == [7.0, 0.0]  # as if the call had run in this process
+    x, y, mask = torch.ones(3), numpy.zeros(2, dtype=numpy.int64), torch.tensor([True, False])
+    assert env["edit_in_place"](x, y=y, mask=mask).item() == 1.5
+    # the test sees that its inputs changed, but never a value the student chose
+    assert x.isnan().all() and y.tolist() == [-1, -1] and mask.tolist() == [False, True]
+    ids = torch.tensor([[1, 20, 30]])
+    env["to_bos"](ids)
+    assert ids.tolist() == [[-2, -21, -31]]  # not all BOS: a reference computed from them cannot be shaped
+    x, y, mask = torch.ones(3), numpy.zeros(2), torch.tensor([True, False])
+    assert channel.call_writing_back(env["edit_in_place"], x, y=y, mask=mask).item() == 1.5
+    assert x.tolist() == [0.5] * 3 and y.tolist() == [7.0, 0.0] and mask.tolist() == [True, True]  # opted in
     x, y = torch.ones(2), numpy.zeros(2)
     env["untouched"](x, y)
     assert x.tolist() == [1.0, 1.0] and y.tolist() == [0.0, 0.0]
@@ -598,6 +734,92 @@ def test_channel_writes_back_in_place_edits_and_keeps_library_classes():
     assert env["scalar"].dim() == 0 and env["scalar"].item() == 1.5
     assert os.fspath(env["path"]) == "data/x.txt"
     wire.end_case()
+    assert not wire.incidents
+
+
+def test_grader_side_libraries_never_see_a_student_objects_array_interface():
+    grader_memory = numpy.arange(4, dtype=numpy.float64)
+    address = grader_memory.__array_interface__["data"][0]
+    probes = []
+
+    class Pointer:  # the student's object: an array interface into the grader's memory, read-write
+        @property
+        def __array_interface__(self):
+            probes.append("__array_interface__")
+            return {"data": (address, False), "shape": (4,), "typestr": "<f8", "version": 3}
+
+        def __getattr__(self, name):
+            probes.append(name)
+            raise AttributeError(name)
+
+    wire = serving({"pointer": Pointer()})
+    wire.begin_case(seed=0, seconds=10)
+    pointer = wire.namespace()["pointer"]
+    for read in (numpy.asarray, torch.as_tensor, lambda p: numpy.array(p, dtype=object)):
+        try:
+            seen = read(pointer)
+        except Exception:
+            continue
+        assert not numpy.shares_memory(numpy.asarray(seen), grader_memory) if isinstance(seen, numpy.ndarray) else True
+        if isinstance(seen, numpy.ndarray) and seen.dtype == object:
+            seen[...] = 99.0  # writing into what the grader got does not write into the grader's memory
+    assert grader_memory.tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert not [name for name in probes if name.startswith("__")]  # no special name was asked of the kernel
+    wire.end_case()
+
+
+def test_changing_a_tests_object_is_refused_and_flagged():
+    def tamper(model):
+        for attempt in (lambda: model.load_state_dict({"weight": torch.zeros(3, 2)}),
+                        lambda: model.apply(torch.nn.init.zeros_), lambda: model.register_forward_hook(print)):
+            try:
+                attempt()
+            except AttributeError as error:
+                assert "cannot be changed" in str(error)
+            else:
+                raise AssertionError("a test's object was changed")
+        return model(torch.ones(1, 2))
+
+    reference = torch.nn.Linear(2, 3)
+    before = {k: v.clone() for k, v in reference.state_dict().items()}
+    wire = serving({"tamper": tamper})
+    wire.begin_case(seed=0, seconds=10)
+    wire.namespace()["tamper"](reference)
+    wire.end_case()
+    assert all(torch.equal(before[k], v) for k, v in reference.state_dict().items())
+    assert not reference._forward_hooks
+    assert wire.incidents == [f"called {name} on a test's object"
+                              for name in ("load_state_dict", "apply", "register_forward_hook")]
+
+
+def broken_grading(phase_of_violation):
+    """The Grading of two test files (one public, one hidden case) against a kernel that breaks the protocol,
+    naming something it saw, in the given phase."""
+    source = ("from otter.test_files import test_case\nOK_FORMAT = False\nname = 'q'\npoints = None\n"
+              "@test_case(points=1, hidden=False)\ndef test_public(f):\n    assert f('public') == 1\n"
+              "@test_case(points=1, hidden=True)\ndef test_hidden(f):\n    assert f('hidden-reference-name') == 1\n")
+    trusted, student = socket.socketpair()
+
+    def f(seen):
+        if seen.startswith(phase_of_violation):
+            request = json.dumps({"op": f"LEAK {seen}", "id": 10**9, "obj": None, "params": []}).encode()
+            student.sendall(len(request).to_bytes(8, "big") + request)
+        return 1
+
+    threading.Thread(target=channel.Channel(student, "student").serve, args=({"f": f},), daemon=True).start()
+    grading = Grading({"tests/q.py": source})
+    testing.test_notebook(trusted, lambda: None, grading, {"seed": 0, "test_timeout": 10})
+    return grading
+
+
+def test_a_broken_protocol_tells_the_student_neither_its_text_nor_the_phase():
+    public, hidden = broken_grading("public"), broken_grading("hidden")
+    visible = [[t for t in gradescope_results(g)["tests"] if t.get("visibility") == "visible"] for g in (public, hidden)]
+    assert visible[0] == visible[1]  # the same whether the kernel broke during the public or the hidden tests
+    assert "LEAK" not in json.dumps(visible) and "hidden tests" not in json.dumps(visible)
+    assert "broke the grading protocol" in json.dumps(visible)
+    assert "during the hidden tests" in hidden.flags[0] and "LEAK hidden-reference-name" in hidden.flags[0]
+    assert all(t.get("score", 0) == 0 for t in gradescope_results(hidden)["tests"])
 
 
 def test_in_kernel_helpers_run_next_to_the_students_objects():

@@ -7,7 +7,9 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_attention_shapes(attention):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -16,20 +18,30 @@ def test_attention_shapes(attention):
         assert isinstance(out, tuple) and len(out) == 2, f'attention should return a pair (batched_A, batched_C), but returned {type(out).__name__}'
         A, C = out
         assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
+        return (A, C)
+
+    def run_attention(attention, *inputs):
+        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
+        copies = [t.clone() for t in inputs]
+        A, C = as_pair(attention(*copies))
+        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
+        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
         return (A, C)
     assert callable(attention), 'attention is not defined: run the cell that defines it'
     generator = torch.Generator().manual_seed(0)
     Q = torch.randn(2, 3, 4, generator=generator).to(dev)
     K = torch.randn(2, 5, 4, generator=generator).to(dev)
     V = torch.randn(2, 5, 4, generator=generator).to(dev)
-    A, C = as_pair(attention(Q, K, V))
+    A, C = run_attention(attention, Q, K, V)
     assert tuple(A.shape) == (2, 3, 5), f'batched_A should have shape (bsz, q_len, k_len) = (2, 3, 5), but has shape {tuple(A.shape)}'
     assert tuple(C.shape) == (2, 3, 4), f'batched_C should have shape (bsz, q_len, D) = (2, 3, 4), but has shape {tuple(C.shape)}'
     assert A.dtype == torch.float32 and C.dtype == torch.float32, f'batched_A and batched_C should be float32, not {A.dtype} and {C.dtype}'
 
 @test_case(points=1, hidden=False)
 def test_attention_rows_and_mask(attention):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -40,47 +52,40 @@ def test_attention_rows_and_mask(attention):
         assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
         return (A, C)
 
-    def attention_hint(Q, K, V, mask, A):
-        """Names a classic mistake whose output matches the student's weights A, if any."""
-        D = Q.size(-1)
-        raw = Q @ K.transpose(1, 2)
-
-        def normalise(scores, dim=-1, inverted=False):
-            if mask is not None:
-                scores = scores.masked_fill(mask if inverted else ~mask, float('-inf'))
-            return torch.softmax(scores, dim=dim)
-        candidates = [('the scores are not divided by sqrt(D)', normalise(raw)), ('the scores are divided by D instead of sqrt(D)', normalise(raw / D)), ('the softmax normalises over the queries (dim=1) instead of over the keys (dim=-1)', normalise(raw / math.sqrt(D), dim=1))]
-        if mask is not None:
-            plain = torch.softmax(raw / math.sqrt(D), dim=-1)
-            candidates += [('the mask is applied after the softmax: set the masked *scores* to -inf before the softmax, otherwise the rows no longer sum to one', plain * mask), ('the mask is inverted: mask == False marks the keys a query may NOT attend to', normalise(raw / math.sqrt(D), inverted=True)), ('the mask is ignored', plain)]
-        for hint, candidate in candidates:
-            if candidate.shape == A.shape and torch.allclose(candidate, A.detach(), atol=1e-05, equal_nan=True):
-                return ' It looks like ' + hint + '.'
-        return ''
+    def run_attention(attention, *inputs):
+        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
+        copies = [t.clone() for t in inputs]
+        A, C = as_pair(attention(*copies))
+        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
+        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
+        return (A, C)
     generator = torch.Generator().manual_seed(1)
-    Q = torch.randn(2, 3, 4, generator=generator).to(dev)
-    K = torch.randn(2, 5, 4, generator=generator).to(dev)
-    V = torch.randn(2, 5, 4, generator=generator).to(dev)
+    Q = torch.randn(2, 3, 4, generator=generator)
+    K = torch.randn(2, 5, 4, generator=generator)
+    V = torch.randn(2, 5, 4, generator=generator)
     T, F = (True, False)
-    mask = torch.tensor([[[T, T, F, F, F], [T, F, T, F, T], [F, F, F, F, T]], [[T, T, T, T, T], [F, T, F, T, F], [T, F, F, F, F]]], device=dev)
+    mask = torch.tensor([[[T, T, F, F, F], [T, F, T, F, T], [F, F, F, F, T]], [[T, T, T, T, T], [F, T, F, T, F], [T, F, F, F, F]]])
     for m, label in [(None, 'without a mask'), (mask, 'with a mask')]:
-        A, C = as_pair(attention(Q, K, V, m))
-        hint = attention_hint(Q, K, V, m, A)
-        assert torch.isfinite(A).all(), f'batched_A contains NaN or infinite values {label}.' + hint
-        assert (A >= 0).all(), f'batched_A has negative entries {label}: apply a softmax to the scores.' + hint
+        inputs = [t.to(dev) for t in (Q, K, V)] + ([] if m is None else [m.to(dev)])
+        A, C = run_attention(attention, *inputs)
+        A, C = (A.cpu(), C.cpu())
+        assert torch.isfinite(A).all(), f'batched_A contains NaN or infinite values {label}.'
+        assert (A >= 0).all(), f'batched_A has negative entries {label}: apply a softmax to the scores.'
         sums = A.sum(dim=-1)
         wrong = ((sums - 1).abs() > 0.0001).nonzero()
         if len(wrong) > 0:
             b, i = wrong[0].tolist()
-            raise AssertionError(f'{label}, row {i} of batched_A[{b}] sums to {sums[b, i].item():.3f}, but every row should sum to one (a distribution over the keys).' + hint)
+            raise AssertionError(f'{label}, row {i} of batched_A[{b}] sums to {sums[b, i].item():.3f}, but every row should sum to one (a distribution over the keys). With a mask, set the masked *scores* to -inf before the softmax: zeroing weights after it breaks the sums.')
         if m is not None:
             leaked = A.masked_select(~m)
-            assert leaked.abs().max().item() == 0, f'batched_A gives weight up to {leaked.abs().max().item():.3f} to keys where the mask is False; those weights must be exactly zero.' + hint
+            assert leaked.abs().max().item() == 0, f'batched_A gives weight up to {leaked.abs().max().item():.3f} to keys where the mask is False; those weights must be exactly zero (mask == False marks the keys a query may NOT attend to).'
         assert torch.allclose(C, A @ V, atol=1e-05), f'{label}, batched_C should be the weighted sum of the values, batched_A @ batched_V'
 
 @test_case(points=1, hidden=False)
 def test_attention_by_hand(attention):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -90,10 +95,18 @@ def test_attention_by_hand(attention):
         A, C = out
         assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
         return (A, C)
+
+    def run_attention(attention, *inputs):
+        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
+        copies = [t.clone() for t in inputs]
+        A, C = as_pair(attention(*copies))
+        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
+        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
+        return (A, C)
     Q = torch.tensor([[[2.0, 0.0, 0.0, 0.0]]], device=dev)
     K = torch.tensor([[[math.log(3), 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]], device=dev)
     V = torch.tensor([[[4.0, 0.0, 0.0, 0.0], [0.0, 8.0, 0.0, 0.0]]], device=dev)
-    A, C = as_pair(attention(Q, K, V))
+    A, C = run_attention(attention, Q, K, V)
     weights = [round(w, 4) for w in A.view(-1).tolist()]
     if weights == [0.9, 0.1]:
         raise AssertionError('got weights [0.9, 0.1] instead of [0.75, 0.25]: divide the scores by sqrt(D) = 2')
@@ -102,8 +115,8 @@ def test_attention_by_hand(attention):
     if weights == [1.0, 1.0]:
         raise AssertionError('got weights [1.0, 1.0]: the softmax must normalise over the keys (the last dimension), not over the queries')
     assert weights == [0.75, 0.25], f'the weights should be [0.75, 0.25], but are {weights}'
-    assert torch.allclose(C.view(-1), torch.tensor([3.0, 2.0, 0.0, 0.0], device=dev), atol=1e-05), f'the weights are right, but the context vector should be [3, 2, 0, 0], not {C.view(-1).tolist()}'
-    A, C = as_pair(attention(Q, K, V, torch.tensor([[[False, True]]], device=dev)))
-    assert torch.allclose(A.view(-1), torch.tensor([0.0, 1.0], device=dev), atol=1e-06), f'with mask [[False, True]] the weights should be [0, 1], but are {A.view(-1).tolist()}'
-    assert torch.allclose(C.view(-1), V[0, 1], atol=1e-05), 'with only key 2 allowed, the context should be v2'
+    assert torch.allclose(C.view(-1).cpu(), torch.tensor([3.0, 2.0, 0.0, 0.0]), atol=1e-05), f'the weights are right, but the context vector should be [3, 2, 0, 0], not {C.view(-1).tolist()}'
+    A, C = run_attention(attention, Q, K, V, torch.tensor([[[False, True]]], device=dev))
+    assert torch.allclose(A.view(-1).cpu(), torch.tensor([0.0, 1.0]), atol=1e-06), f'with mask [[False, True]] the weights should be [0, 1], but are {A.view(-1).tolist()}'
+    assert torch.allclose(C.view(-1).cpu(), torch.tensor([0.0, 8.0, 0.0, 0.0]), atol=1e-05), 'with only key 2 allowed, the context should be v2'
 

@@ -6,98 +6,80 @@ name = "attnlm_sample"
 points = None
 
 @test_case(points=1, hidden=False)
-def test_attnlm_shapes_and_first_position(env, attn_lm_madison, hf_tokenizer):
+def test_attnlm_shapes_and_first_position(attn_lm_madison):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
-    def ref_attention(Q, K, V, mask=None):
-        """Reference scaled dot-product attention."""
-        if mask is not None:
-            assert tuple(mask.shape) == (Q.size(0), Q.size(1), K.size(1)), f'attention received a mask of shape {tuple(mask.shape)}; it must have shape (B, T, T) = {(Q.size(0), Q.size(1), K.size(1))}: add a batch dimension to the causal mask'
-            assert mask.dtype == torch.bool, 'attention received a mask that is not boolean'
-        scores = Q @ K.transpose(1, 2) / math.sqrt(Q.size(-1))
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float('-inf'))
-        A = torch.softmax(scores, dim=-1)
-        return (A, A @ V)
+    def lab_file(name):
+        """A file as the lab ships it (data/ beside the notebook, or the course build), not as the notebook has it."""
+        for folder in ['data', '../../data/build/lab2-6']:
+            if pathlib.Path(folder, name).exists():
+                return pathlib.Path(folder, name)
+        raise AssertionError(f"the lab's file {name} was not found (please tell the course staff)")
 
-    def with_reference_attention(check):
-        """Runs check() with the reference attention and causal_mask swapped into the notebook, so that only
-        ATTNLM.all_logits is tested; the student's functions are restored afterwards."""
-        missing = object()
-        saved = {name: env.get(name, missing) for name in ('attention', 'causal_mask')}
-        env['attention'] = ref_attention
-        env['causal_mask'] = lambda T: torch.ones(T, T, dtype=torch.bool, device=dev).tril()
-        try:
-            check()
-        finally:
-            for name, value in saved.items():
-                if value is missing:
-                    env.pop(name, None)
-                else:
-                    env[name] = value
+    def shipped_vocab():
+        """The word -> id table of the shipped tokenizer ([UNK] is 0, [PAD] is 1)."""
+        with open(lab_file('tokenizer.json')) as f:
+            return json.load(f)['model']['vocab']
+
+    def trained_weights(model, name, filename):
+        """The weights shipped in data/models/<filename>, once the notebook's `model` is shown to hold them."""
+        shipped = torch.load(lab_file('models/' + filename), map_location='cpu', weights_only=True)
+        state = model.state_dict()
+        differ = [key for key, value in shipped.items() if key not in state or not torch.equal(state[key].cpu(), value)]
+        assert not differ, f"{name} does not hold the trained weights of {filename} ({', '.join(differ)} differ): create it with load_model and do not change its parameters afterwards"
+        return shipped
     model = attn_lm_madison
     assert model is not None, 'attn_lm_madison is not defined: run the cells that define and load the models'
-    V = len(hf_tokenizer)
-    model_device = model.embed.weight.device
-
-    def check():
-        ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]], device=model_device)
-        with torch.no_grad():
-            out = model.all_logits(ids)
-            assert isinstance(out, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
-            assert tuple(out.shape) == (2, 5, V), f'for ids of shape (2, 5), all_logits should return logits of shape (2, 5, {V}), not {tuple(out.shape)}'
-            assert tuple(model(['the', 'union']).shape) == (1, V), 'model(context_words) should have shape (1, V)'
-            x = model.embed(ids[:, :1])
-            expected = model.hidden2output(model.v_proj(x))[:, 0]
-            difference = (out[:, 0] - expected).abs().max().item()
-            assert difference < 0.0001, f'at position 0 the only allowed key is position 0 itself, so the logits there should be hidden2output(v_proj(embed(BOS))); they differ by up to {difference:.3g}. Check that you use q_proj, k_proj and v_proj for queries, keys and values and pass the context vectors (the second result of attention) to hidden2output.'
-    with_reference_attention(check)
+    state = trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
+    V = len(shipped_vocab())
+    ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]])
+    with torch.no_grad():
+        out = model.all_logits(ids.to(dev, copy=True))
+        assert isinstance(out, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
+        assert tuple(out.shape) == (2, 5, V), f'for ids of shape (2, 5), all_logits should return logits of shape (2, 5, {V}), not {tuple(out.shape)}'
+        assert not torch.allclose(out[0, 1:], out[1, 1:]), 'two different sequences got the same logits after BOS: all_logits must use the ids it is given'
+        last = model(['the', 'union'])
+        assert isinstance(last, torch.Tensor) and tuple(last.shape) == (1, V), 'model(context_words) should have shape (1, V)'
+    value = state['embed.weight'][1] @ state['v_proj.weight'].T + state['v_proj.bias']
+    expected = value @ state['hidden2output.weight'].T + state['hidden2output.bias']
+    difference = (out[:, 0].cpu() - expected).abs().max().item()
+    assert difference < 0.0001, f'at position 0 the only allowed key is position 0 itself, so the logits there should be hidden2output(v_proj(embed(BOS))); they differ by up to {difference:.3g}. Check that you use q_proj, k_proj and v_proj for queries, keys and values, pass a causal mask of shape (B, T, T) and pass the context vectors (the second result of attention) to hidden2output.'
 
 @test_case(points=1, hidden=False)
-def test_attnlm_causal(env, attn_lm_madison):
+def test_attnlm_causal(attn_lm_madison):
+    import json
     import math
+    import pathlib
     import torch
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
-    def ref_attention(Q, K, V, mask=None):
-        """Reference scaled dot-product attention."""
-        if mask is not None:
-            assert tuple(mask.shape) == (Q.size(0), Q.size(1), K.size(1)), f'attention received a mask of shape {tuple(mask.shape)}; it must have shape (B, T, T) = {(Q.size(0), Q.size(1), K.size(1))}: add a batch dimension to the causal mask'
-            assert mask.dtype == torch.bool, 'attention received a mask that is not boolean'
-        scores = Q @ K.transpose(1, 2) / math.sqrt(Q.size(-1))
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float('-inf'))
-        A = torch.softmax(scores, dim=-1)
-        return (A, A @ V)
+    def lab_file(name):
+        """A file as the lab ships it (data/ beside the notebook, or the course build), not as the notebook has it."""
+        for folder in ['data', '../../data/build/lab2-6']:
+            if pathlib.Path(folder, name).exists():
+                return pathlib.Path(folder, name)
+        raise AssertionError(f"the lab's file {name} was not found (please tell the course staff)")
 
-    def with_reference_attention(check):
-        """Runs check() with the reference attention and causal_mask swapped into the notebook, so that only
-        ATTNLM.all_logits is tested; the student's functions are restored afterwards."""
-        missing = object()
-        saved = {name: env.get(name, missing) for name in ('attention', 'causal_mask')}
-        env['attention'] = ref_attention
-        env['causal_mask'] = lambda T: torch.ones(T, T, dtype=torch.bool, device=dev).tril()
-        try:
-            check()
-        finally:
-            for name, value in saved.items():
-                if value is missing:
-                    env.pop(name, None)
-                else:
-                    env[name] = value
+    def trained_weights(model, name, filename):
+        """The weights shipped in data/models/<filename>, once the notebook's `model` is shown to hold them."""
+        shipped = torch.load(lab_file('models/' + filename), map_location='cpu', weights_only=True)
+        state = model.state_dict()
+        differ = [key for key, value in shipped.items() if key not in state or not torch.equal(state[key].cpu(), value)]
+        assert not differ, f"{name} does not hold the trained weights of {filename} ({', '.join(differ)} differ): create it with load_model and do not change its parameters afterwards"
+        return shipped
     model = attn_lm_madison
-    model_device = model.embed.weight.device
-
-    def check():
-        ids = torch.tensor([[1, 5, 6, 7, 8, 9]], device=model_device)
-        changed = ids.clone()
-        changed[0, -1] = 10
-        with torch.no_grad():
-            out, out_changed = (model.all_logits(ids), model.all_logits(changed))
-        assert isinstance(out, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
-        difference = (out[:, :-1] - out_changed[:, :-1]).abs().max().item()
-        assert difference < 1e-05, f'changing the last word changed the logits at earlier positions (by up to {difference:.3g}): earlier positions must not see later ones. Pass a causal mask of shape (B, T, T) to attention.'
-    with_reference_attention(check)
+    trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
+    ids = torch.tensor([[1, 5, 6, 7, 8, 9]])
+    changed = ids.clone()
+    changed[0, -1] = 10
+    with torch.no_grad():
+        out, out_changed = (model.all_logits(ids.to(dev, copy=True)), model.all_logits(changed.to(dev, copy=True)))
+    assert isinstance(out, torch.Tensor) and isinstance(out_changed, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
+    difference = (out[:, :-1] - out_changed[:, :-1]).abs().max().item()
+    assert difference < 1e-05, f'changing the last word changed the logits at earlier positions (by up to {difference:.3g}): earlier positions must not see later ones. Pass a causal mask of shape (B, T, T) to attention.'
+    assert (out[:, -1] - out_changed[:, -1]).abs().max().item() > 0.0001, 'changing the last word did not change the logits at the last position, which may attend to it'
 
