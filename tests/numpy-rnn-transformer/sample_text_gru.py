@@ -30,7 +30,7 @@ def test_gru_step_gates(gru_step, vocabulary):
         assert h.shape == (H,) and probs.shape == (V,), f'with {H} units, h and probs should have shapes ({H},) and ({V},), not {h.shape} and {probs.shape}'
         return (h, probs)
     h, _ = step(made_up(b_u=30))
-    assert np.allclose(h, h_before, atol=1e-06), 'with the update gate open (b_u = 30, so gamma_u = 1) the state should be kept, h = h_previous: h_new = (1 - gamma_u) * c + gamma_u * h_previous. Are the gates swapped, or the update gate used the wrong way round?'
+    assert np.allclose(h, h_before, atol=1e-06), 'with the update gate open (b_u = 30, so gamma_u = 1) the state should be kept unchanged (h_new = h_previous). Are the gates swapped, or is the update gate used the wrong way round?'
     W = made_up(b_u=-30, b_r=-30)
     h, _ = step(W)
     assert np.allclose(h, np.tanh(W['W_hx'] @ x + W['b_h']), atol=1e-06), 'with both gates shut (b_u = b_r = -30) the state should be the candidate without the old state, h = tanh(W_hx x + b_h)'
