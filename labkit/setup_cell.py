@@ -12,6 +12,7 @@ MARKER = "# Setup. Please leave this cell as it is."
 TEMPLATE = Template('''# Setup. Please leave this cell as it is.
 # Next to the lab's files (data/ and tests/), or inside a clone of the course repository, this cell only finds
 # them. A lone copy of the notebook, as on Colab, downloads what is missing once; running it again is instant.
+import importlib.metadata
 import json
 import os
 import pathlib
@@ -57,6 +58,10 @@ def fetch_public_files():
             (checkout / name).rename(name)
     shutil.rmtree(checkout)
 
+def canonical(name):
+    \"\"\"A package's name as pip compares it.\"\"\"
+    return name.lower().replace("_", "-").replace(".", "-")
+
 def install_requirements():
     \"\"\"Installs what requirements.txt adds to the packages already here, without changing any of them.
 
@@ -64,21 +69,22 @@ def install_requirements():
     itself needs in another version is replaced, and then Python must restart.
     \"\"\"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    plan = subprocess.run(pip + ["--dry-run", "--report", "-", "-r", "requirements.txt"], check=True,
-                          capture_output=True, text=True)
-    planned = [item for item in json.loads(plan.stdout)["install"]]
+    plan = subprocess.run(pip + ["--dry-run", "--report", "-", "-r", "requirements.txt"], capture_output=True,
+                          text=True)
+    if plan.returncode != 0:
+        raise RuntimeError(f"pip cannot install requirements.txt:\\n{plan.stderr}")
+    planned = {item["metadata"]["name"]: item for item in json.loads(plan.stdout)["install"]}
     present = {canonical(p.metadata["Name"]): p.version for p in importlib.metadata.distributions()}
-    new = [item for item in planned if canonical(item["metadata"]["name"]) not in present]
-    replaced = [item for item in planned if canonical(item["metadata"]["name"]) in present and item["requested"]]
-    kept = [item["metadata"]["name"] for item in planned if item not in new + replaced]
-    wanted = [f"{item['metadata']['name']}=={item['metadata']['version']}" for item in new + replaced]
+    new = [name for name in planned if canonical(name) not in present]
+    replaced = [name for name in planned if canonical(name) in present and planned[name]["requested"]]
+    kept = [f"{name} {present[canonical(name)]}" for name in planned if name not in new + replaced]
+    wanted = [f"{name}=={planned[name]['metadata']['version']}" for name in new + replaced]
     if wanted:
         subprocess.run(pip + ["--no-deps", *wanted], check=True)
-    print(f"Installed {', '.join(wanted) or 'nothing'}" + (f"; kept the installed {', '.join(kept)}" if kept else ""))
-    return [item["metadata"]["name"] for item in replaced]
-
-def canonical(name):
-    return name.lower().replace("_", "-").replace(".", "-")
+    print(f"Installed: {', '.join(wanted) or 'nothing'}")
+    if kept:
+        print(f"Kept as installed: {', '.join(kept)} (the lab works with them; a dependency asks for other versions)")
+    return replaced
 
 instructor_data = pathlib.Path("../../data/build/$lab")
 DATA_DIR = instructor_data if instructor_data.is_dir() and not pathlib.Path("data").exists() else pathlib.Path("data")
@@ -102,7 +108,6 @@ TESTS_DIR = TESTS_DIR or pathlib.Path("tests")
 installed = pathlib.Path(".$lab-installed")
 if (IN_COLAB or os.environ.get("LAB_INSTALL")) and pathlib.Path("requirements.txt").exists() and not installed.exists():
     print("Installing the packages the lab needs ...")
-    import importlib.metadata
     replaced = install_requirements()
     installed.touch()
     if replaced:

@@ -7,6 +7,7 @@ a later cell fails), and the blank notebook, whose every check must report a fai
 `pip freeze` before and after the setup cell shows what it added; it may change no preinstalled package.
 Each run writes its figures to build/colab/report-<lab>.json.
 """
+import copy
 import json
 import os
 import re
@@ -23,7 +24,8 @@ from labkit import colab, publish
 from labkit.build import lab_names, solution_notebook
 
 CHECK = re.compile(r'^grader\.check\("(\w+)"\)$')
-PROBE = "import json; print(json.dumps({'passed': bool(_.passed_all), 'message': repr(_)[-2000:]}))"
+# Reads the result of the check cell that ran as execution `{count}` (IPython's Out; a notebook may reuse `_`).
+PROBE = "import json; print(json.dumps({{'passed': bool(Out[{count}].passed_all), 'message': repr(Out[{count}])[-2000:]}}))"
 
 
 @pytest.fixture(scope="session")
@@ -40,10 +42,11 @@ def site(tmp_path_factory):
 
 
 def kernel_env(env_dir, site, lab):
-    """What the notebook's kernel sees: the lab's URLs on the local site, pip with the local wheels only."""
-    settings = site.settings(lab)
+    """What the notebook's kernel sees: the lab's data on the local site, its repository as a file:// URL (the
+    site serves git without the smart protocol, which `git clone --depth 1` needs), pip with the local wheels."""
     base = {k: v for k, v in offline_env().items() if not k.startswith("PIP_")}
-    return {**base, "LAB_REPOSITORY": settings["student_repo"], "LAB_DATA_URL": settings["data_url"],
+    return {**base, "LAB_REPOSITORY": site.repository(lab).as_uri(), "LAB_DATA_URL": site.settings(lab)["data_url"],
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(env_dir / "wheels"), "PIP_CONFIG_FILE": os.devnull,
             "JUPYTER_PATH": str(env_dir)}
 
@@ -77,8 +80,9 @@ def run_notebook(notebook, workdir):
                 if cells[-1][2]:
                     checks.append((match.group(1), "raised", cells[-1][2]))
                     continue
-                probe = nbformat.v4.new_code_cell(PROBE)
+                probe = nbformat.v4.new_code_cell(PROBE.format(count=cell.execution_count))
                 client.execute_cell(probe, index)
+                assert cell_error(probe) is None, (cell.source, cell.outputs, cell_error(probe))
                 result = json.loads(cell_text(probe))
                 checks.append((match.group(1), "passed" if result["passed"] else "failed", result["message"]))
     return {"cells": cells, "checks": checks, "notebook": notebook}
@@ -115,7 +119,8 @@ class ColabRuns:
         try:
             solved = run_notebook(solution, workdir)
             after = colab.freeze(self.python)
-            rerun = run_notebook(nbformat.v4.new_notebook(cells=[solution.cells[first_code(solution)]]), workdir)
+            setup = copy.deepcopy(solution.cells[first_code(solution)])
+            rerun = run_notebook(nbformat.v4.new_notebook(cells=[setup]), workdir)
             blank_run = run_notebook(blank, workdir)
         finally:
             os.environ.clear()
@@ -132,6 +137,9 @@ class ColabRuns:
             "changed_by_setup_cell": {name: [before[name], after[name]] for name in before
                                       if name in after and after[name] != before[name]},
             "removed_by_setup_cell": sorted(set(before) - set(after)),
+            "export_cell": next((error or "ok" for index, _, error in solved["cells"]
+                                 if is_export(solved["notebook"].cells[index])), "none"),
+            "blank_checks": [f"{question}: {outcome}" for question, outcome, _ in blank_run["checks"]],
             "substitutions": colab.substitutions(),
         }
         (self.env_dir / f"report-{lab}.json").write_text(json.dumps(report, indent=1))

@@ -65,13 +65,17 @@ class Site:
     def settings(self, lab):
         return course.lab_settings(lab, self.course_file)
 
+    def repository(self, lab):
+        """The bare git repository behind the lab's repository URL."""
+        return self.www / "git" / ORG / lab
+
     def publish(self, lab, student_repo):
         """Serve student_repo as the course would: git repository, raw files, Colab page."""
         work = self.www.parent / f"{lab}-work"
         shutil.copytree(student_repo, work)
         for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "publish"]):
             subprocess.run(GIT + command, cwd=work, check=True)
-        bare = self.www / "git" / ORG / lab
+        bare = self.repository(lab)
         subprocess.run(GIT + ["clone", "-q", "--bare", str(work), str(bare)], check=True)
         subprocess.run(["git", "update-server-info"], cwd=bare, check=True)  # git over plain HTTP
         shutil.rmtree(work / ".git")
