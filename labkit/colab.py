@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -128,6 +129,7 @@ def pins(packages):
 
 
 def pip(python, *args, env=None, capture=False):
+    """Run pip of `python`; its output when `capture`; RuntimeError with pip's words when it fails."""
     done = subprocess.run([str(python), "-m", "pip", *args], env=env, capture_output=capture, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"pip {' '.join(args)} failed:\n{done.stdout or ''}{done.stderr or ''}")
@@ -151,6 +153,7 @@ def lab_requirements():
 
 
 def env_stamp(packages_path, requirements):
+    """Digest of what the stand-in is built from: the package list, the labs' requirements and this file."""
     text = packages_path.read_text() + "\n".join(requirements) + Path(__file__).read_text()
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -181,6 +184,7 @@ def build_env(env_dir=ENV_DIR, packages_path=None, requirements=None):
             break
         preinstalled |= found
     wheels = env_dir / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
     plan = install_plan(python, requirements)
     pip(python, "download", "--quiet", "--no-deps", "-d", str(wheels), *[f"{n}=={v}" for n, v in plan.items()])
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],

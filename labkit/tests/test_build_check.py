@@ -82,7 +82,7 @@ def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
         assert HIDDEN_LINE in zf.read("tests/q1.py").decode()
         assert json.loads(zf.read("files/data/numbers.json")) == [1, 2, 3]
         environment = zf.read("environment.yml").decode()
-    assert "python=3.12" in environment and "otter-grader[grading,plugins]==7.0.0" in environment
+    assert f"python={build.COLAB_PYTHON}" in environment and "otter-grader[grading,plugins]==7.0.0" in environment
     assert build.TORCH_CPU_INDEX in environment and f"numpy=={metadata.version('numpy')}" in environment
 
 

@@ -13,14 +13,17 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
+import types
+import zipfile
 
 import nbclient
 import nbformat
 import pytest
 from test_student_path import Site, offline_env
 
-from labkit import colab, publish
+from labkit import colab, publish, setup_cell
 from labkit.build import lab_names, solution_notebook
 
 CHECK = re.compile(r'^grader\.check\("(\w+)"\)$')
@@ -41,14 +44,18 @@ def site(tmp_path_factory):
     site.close()
 
 
+def local_pip_env(wheels, **extra):
+    """The offline environment with pip limited to the wheels in `wheels` (no index, no pip configuration)."""
+    base = {k: v for k, v in offline_env().items() if not k.startswith("PIP_")}
+    return {**base, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels), "PIP_CONFIG_FILE": os.devnull, **extra}
+
+
 def kernel_env(env_dir, site, lab):
     """What the notebook's kernel sees: the lab's data on the local site, its repository as a file:// URL (the
     site serves git without the smart protocol, which `git clone --depth 1` needs), pip with the local wheels."""
-    base = {k: v for k, v in offline_env().items() if not k.startswith("PIP_")}
-    return {**base, "LAB_REPOSITORY": site.repository(lab).as_uri(), "LAB_DATA_URL": site.settings(lab)["data_url"],
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(env_dir / "wheels"), "PIP_CONFIG_FILE": os.devnull,
-            "JUPYTER_PATH": str(env_dir)}
+    return local_pip_env(env_dir / "wheels", LAB_REPOSITORY=site.repository(lab).as_uri(),
+                         LAB_DATA_URL=site.settings(lab)["data_url"], PYDEVD_DISABLE_FILE_VALIDATION="1",
+                         JUPYTER_PATH=str(env_dir))
 
 
 def cell_error(cell):
@@ -60,11 +67,11 @@ def cell_text(cell):
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-def run_notebook(notebook, workdir):
+def run_notebook(notebook, workdir, after=""):
     """Run the notebook's code cells in order on the Colab kernel; judge each `grader.check` right after it.
 
-    Returns {"cells": [(index, seconds, error)], "checks": [(question, outcome, message)], "notebook": ...}
-    where outcome is "passed", "failed" or "raised".
+    Returns {"cells": [(index, seconds, error)], "checks": [(question, outcome, message)], "notebook": ...,
+    "after": what the code `after` printed at the end}, where outcome is "passed", "failed" or "raised".
     """
     client = nbclient.NotebookClient(notebook, kernel_name="colab", timeout=600, allow_errors=True,
                                      resources={"metadata": {"path": str(workdir)}})
@@ -85,7 +92,9 @@ def run_notebook(notebook, workdir):
                 assert cell_error(probe) is None, (cell.source, cell.outputs, cell_error(probe))
                 result = json.loads(cell_text(probe))
                 checks.append((match.group(1), "passed" if result["passed"] else "failed", result["message"]))
-    return {"cells": cells, "checks": checks, "notebook": notebook}
+        probe = nbformat.v4.new_code_cell(after)
+        client.execute_cell(probe, len(notebook.cells))
+    return {"cells": cells, "checks": checks, "notebook": notebook, "after": cell_text(probe)}
 
 
 def is_export(cell):
@@ -117,7 +126,7 @@ class ColabRuns:
         os.environ.update(kernel_env(self.env_dir, self.site, lab))
         before = colab.freeze(self.python)
         try:
-            solved = run_notebook(solution, workdir)
+            solved = run_notebook(solution, workdir, after="print(grader.interpreter)")
             after = colab.freeze(self.python)
             setup = copy.deepcopy(solution.cells[first_code(solution)])
             rerun = run_notebook(nbformat.v4.new_notebook(cells=[setup]), workdir)
@@ -162,7 +171,7 @@ def test_stand_in_has_colab_packages_except_the_substitutes(env_dir):
     here = colab.freeze(colab.python_of(env_dir))
     differ = {name: (listed[name], version) for name, version in here.items()
               if name in listed and listed[name] != version.split("+")[0]}
-    assert set(differ) == set(colab.SUBSTITUTES) - {"pip"}, differ
+    assert set(differ) == set(colab.SUBSTITUTES), differ
     assert {"torch", "transformers", "tokenizers", "numpy", "matplotlib", "ipykernel", "ipywidgets"} <= set(here)
     assert "otter-grader" not in here  # Colab does not have it: the setup cell installs it
 
@@ -175,6 +184,7 @@ def test_lab_on_colab_setup_cell_installs_without_changing_colab(colab_runs, lab
     setup_index, _, setup_error = run["solved"]["cells"][0]
     setup_cell = run["solved"]["notebook"].cells[setup_index]
     assert setup_error is None, f"setup cell: {setup_error}\n{cell_text(setup_cell)}"
+    assert run["solved"]["after"].strip() == "IPythonInterpreter.COLAB"  # Otter takes the kernel for Colab's
     assert "Installing the packages" in cell_text(setup_cell)
     assert report["changed_by_setup_cell"] == {} and report["removed_by_setup_cell"] == []
     assert "otter-grader" in report["added_by_setup_cell"]
@@ -210,3 +220,62 @@ def test_lab_on_colab_export_cell_explains_how_to_submit(colab_runs, lab):
     solved = colab_runs(lab)["solved"]
     (index, _, error), = [c for c in solved["cells"] if is_export(solved["notebook"].cells[c[0]])]
     assert error is None and "Download .ipynb" in cell_text(solved["notebook"].cells[index])
+
+
+def wheel(folder, name, version, requires=()):
+    """A minimal pure-Python wheel of `name` that depends on `requires`."""
+    info = f"{name}-{version}.dist-info"
+    files = {f"{name}.py": f"VERSION = {version!r}\n",
+             f"{info}/METADATA": "Metadata-Version: 2.1\n" + f"Name: {name}\nVersion: {version}\n"
+                                 + "".join(f"Requires-Dist: {r}\n" for r in requires),
+             f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    files[f"{info}/RECORD"] = "".join(f"{path},,\n" for path in files) + f"{info}/RECORD,,\n"
+    with zipfile.ZipFile(folder / f"{name}-{version}-py3-none-any.whl", "w") as zf:
+        for path, text in files.items():
+            zf.writestr(path, text)
+
+
+@pytest.fixture(scope="module")
+def small_machine(tmp_path_factory):
+    """A venv with alpha 1.0 installed, and local wheels: alpha 2.0, beta 1.0 (needs alpha>=2), gamma 1.0."""
+    root = tmp_path_factory.mktemp("small-machine")
+    wheels = root / "wheels"
+    wheels.mkdir()
+    wheel(wheels, "alpha", "1.0")
+    wheel(wheels, "alpha", "2.0")
+    wheel(wheels, "beta", "1.0", ["alpha>=2", "gamma"])
+    wheel(wheels, "gamma", "1.0")
+    subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
+    python = root / "venv" / "bin" / "python"
+    return python, local_pip_env(wheels)
+
+
+def run_setup_installing(small_machine, tmp_path, requirements):
+    """Run a setup cell with LAB_INSTALL=1 where the lab's files are present; return (returncode, output, freeze)."""
+    python, env = small_machine
+    colab.pip(python, "uninstall", "--quiet", "--yes", "alpha", "beta", "gamma", env=env)
+    colab.pip(python, "install", "--quiet", "alpha==1.0", env=env)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.txt").write_text("x")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "requirements.txt").write_text(requirements)
+    recipe = types.SimpleNamespace(lab_files=["x.txt"], optional_files=[])
+    cell = setup_cell.render("toy", recipe, {"student_repo": "", "data_url": ""})
+    done = subprocess.run([str(python), "-c", cell], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**env, "LAB_INSTALL": "1"})
+    return done.returncode, done.stdout + done.stderr, colab.freeze(python)
+
+
+def test_setup_cell_adds_what_is_missing_and_keeps_installed_packages(small_machine, tmp_path):
+    returncode, output, installed = run_setup_installing(small_machine, tmp_path, "beta\n")
+    assert returncode == 0, output
+    assert {name: installed[name] for name in ("alpha", "beta", "gamma")} == {"alpha": "1.0", "beta": "1.0",
+                                                                              "gamma": "1.0"}
+    assert "Installed: beta==1.0, gamma==1.0" in output and "Kept as installed: alpha 1.0" in output
+    assert "restart" not in output.lower()
+
+
+def test_setup_cell_replaces_a_package_the_lab_needs_newer_and_says_to_restart(small_machine, tmp_path):
+    returncode, output, installed = run_setup_installing(small_machine, tmp_path, "alpha>=2\n")
+    assert installed["alpha"] == "2.0"
+    assert returncode != 0 and "Replaced alpha" in output and "Runtime > Restart session" in output
