@@ -111,8 +111,8 @@ if (IN_COLAB or os.environ.get("LAB_INSTALL")) and pathlib.Path("requirements.tx
     replaced = install_requirements()
     installed.touch()
     if replaced:
-        raise RuntimeError(f"Replaced {', '.join(replaced)}, already loaded in this Python: restart it (Colab: "
-                           "Runtime > Restart session), then run the notebook from this cell on.")
+        raise RuntimeError(f"Replaced {', '.join(replaced)} by the version the lab needs: restart Python so that "
+                           "it is used (Colab: Runtime > Restart session), then run the notebook from the top.")
 print(f"tests: {TESTS_DIR}   data: {DATA_DIR}")''')
 
 
