@@ -67,6 +67,14 @@ def cell_text(cell):
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
+def evaluate(client, notebook, index, source):
+    """Run `source` in the kernel as if it were cell `index`, leaving the notebook as it is; return its cell."""
+    cell, probe = notebook.cells[index], nbformat.v4.new_code_cell(source)
+    client.execute_cell(probe, index)
+    notebook.cells[index] = cell
+    return probe
+
+
 def run_notebook(notebook, workdir, after=""):
     """Run the notebook's code cells in order on the Colab kernel; judge each `grader.check` right after it.
 
@@ -87,13 +95,11 @@ def run_notebook(notebook, workdir, after=""):
                 if cells[-1][2]:
                     checks.append((match.group(1), "raised", cells[-1][2]))
                     continue
-                probe = nbformat.v4.new_code_cell(PROBE.format(count=cell.execution_count))
-                client.execute_cell(probe, index)
+                probe = evaluate(client, notebook, index, PROBE.format(count=cell.execution_count))
                 assert cell_error(probe) is None, (cell.source, cell.outputs, cell_error(probe))
                 result = json.loads(cell_text(probe))
                 checks.append((match.group(1), "passed" if result["passed"] else "failed", result["message"]))
-        probe = nbformat.v4.new_code_cell(after)
-        client.execute_cell(probe, len(notebook.cells))
+        probe = evaluate(client, notebook, len(notebook.cells) - 1, after)
     return {"cells": cells, "checks": checks, "notebook": notebook, "after": cell_text(probe)}
 
 
