@@ -12,6 +12,7 @@ JOBS ?= 2
 
 .DEFAULT_GOAL := all
 .PHONY: help install all data models labs check gradescope-check test bench figures student-repo grade answers grade-bench setup-check clean
+.PHONY: publish-check colab-env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,8 +56,14 @@ bench: data models ## median time of running each solution notebook and of gradi
 figures: data models ## run the solution notebooks, save their tagged plots in build/<lab>/figures/
 	$(PY) -m labkit figures $(LABS)
 
-student-repo: data models ## a lab's public repository for students in dist/student/LAB (LAB=lab2-6)
-	$(PY) -m labkit student-repo $(LAB)
+student-repo: data models ## a lab's public repository for students in dist/student/LAB (LAB=lab2-6; needs org)
+	$(PY) -m labkit.publish repo $(LAB)
+
+publish-check: $(INSTALLED) ## HEAD-request every URL LAB's setup cell and Colab badge use; report what is missing
+	$(PY) -m labkit.publish check $(LAB)
+
+colab-env: $(INSTALLED) ## build/colab/: Colab's package list in a venv + the setup cell's wheels (downloads once)
+	$(PY) -m labkit.colab env
 
 grade: $(INSTALLED) ## grade every notebook/zip in SUBMISSIONS=dir for LAB into a gradebook CSV and report.html
 	$(PY) -m labkit grade $(LAB) $(SUBMISSIONS) --workers $(WORKERS)

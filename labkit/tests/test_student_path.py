@@ -1,72 +1,33 @@
-"""The student's path end to end: publish the lab's repository, set the lab up in an empty folder the way
-Colab does (git clone over file://, data over HTTP on 127.0.0.1), then check a solved copy with grader.check."""
+"""Publishing a lab: the student repository, what happens without an organisation, and `make publish-check`
+against a local copy of the publishing site (git over HTTP, raw files, Colab link and badge) on 127.0.0.1."""
 import functools
 import http.server
-import json
+import io
 import os
 import shutil
 import subprocess
 import sys
 import threading
 
-import nbclient
 import nbformat
 import pytest
 
-from labkit import course, publish, setup_cell
-from labkit.build import data_sources, master_path, solution_notebook, student_requirements
+from labkit import course, publish, recipes, setup_cell
+from labkit.build import data_sources, master_path, student_requirements
 from labkit.check import master_secrets
 
 LAB = "lab2-6"
+ORG = "course-test"
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "init.defaultBranch=main"]
-
-
-@pytest.fixture(scope="module")
-def student_repo(tmp_path_factory):
-    return publish.export_student_repo(LAB, tmp_path_factory.mktemp("student") / LAB)
-
-
-def data_entries():
-    """The lab's data files as paths under data/, e.g. data/models/attnlm_lm_h.pt."""
-    return list(data_sources(LAB))
-
-
-def test_student_repo_holds_notebook_public_tests_requirements_readme_and_data(student_repo):
-    settings = course.lab_settings(LAB)
-    public_tests = sorted(p.name for p in (publish.REPO_ROOT / "tests" / LAB).glob("*.py"))
-    assert sorted(p.name for p in (student_repo / "tests").iterdir()) == public_tests
-    assert (student_repo / "requirements.txt").read_text() == student_requirements(LAB)
-    assert settings["colab_url"] in (student_repo / "README.md").read_text()
-    assert all((student_repo / entry).is_file() for entry in data_entries()) == settings["ship_data"]
-    setup = setup_cell.setup_cell(nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)).source
-    assert f'"{settings["student_repo"]}"' in setup and f'"{settings["data_url"]}"' in setup
-    assert publish.scan(LAB, student_repo) == []
-
-
-def test_leak_scan_catches_a_planted_solution_line_and_autograder_files(student_repo, tmp_path):
-    planted = tmp_path / LAB
-    shutil.copytree(student_repo, planted, ignore=shutil.ignore_patterns("data"))
-    solution_line = "hidden = torch.cumsum(x, dim=1) / counts"
-    assert solution_line in [line.strip() for line in master_secrets(master_path(LAB))[0]]
-    notebook = nbformat.read(planted / f"{LAB}.ipynb", as_version=4)
-    notebook.cells[-1].source += "\n" + solution_line
-    nbformat.write(notebook, planted / f"{LAB}.ipynb")
-    (planted / "otter_config.json").write_text("{}")
-    (planted / f"{LAB}-autograder.zip").write_bytes(b"")
-    assert publish.scan(LAB, planted) == [f"leaked line: {solution_line}", f"autograder file: {LAB}-autograder.zip",
-                                          "autograder file: otter_config.json"]
-
-
-def test_export_refuses_to_publish_a_leak(monkeypatch, tmp_path):
-    monkeypatch.setattr(publish, "readme", lambda lab, settings: "hidden = torch.cumsum(x, dim=1) / counts\n")
-    with pytest.raises(ValueError, match="leaked line"):
-        publish.export_student_repo(LAB, tmp_path / LAB)
-
-
-def test_colab_users_are_told_to_download_the_ipynb_for_gradescope(student_repo):
-    notebook = nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)
-    closing = "\n".join(cell.source for cell in notebook.cells[-6:])
-    assert "File > Download > Download .ipynb" in closing and "grader.export" in closing
+LOCAL_COURSE = """org = "{org}"
+branch = "main"
+python_version = "3.13"
+student_repo = "{site}/git/{{org}}/{{lab}}"
+data_url = "{site}/raw/{{org}}/{{lab}}/{{branch}}/data/"
+notebook_url = "{site}/raw/{{org}}/{{lab}}/{{branch}}/{{lab}}.ipynb"
+colab_url = "{site}/colab/github/{{org}}/{{lab}}/blob/{{branch}}/{{lab}}.ipynb"
+ship_data = true
+"""
 
 
 def serve(folder):
@@ -88,59 +49,155 @@ def offline_env(**overrides):
     return {**env, "no_proxy": "127.0.0.1,localhost", **overrides}
 
 
-def run_setup(setup, workdir, env):
-    done = subprocess.run([sys.executable, "-c", setup], cwd=workdir, env=env, capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+class Site:
+    """A local stand-in for GitHub and Colab on 127.0.0.1: publish(lab) puts a student repository online."""
+
+    def __init__(self, root):
+        self.www = root / "www"
+        self.www.mkdir()
+        self.server, self.requests = serve(self.www)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.course_file = root / "course.toml"
+        self.course_file.write_text(LOCAL_COURSE.format(org=ORG, site=self.url))
+        self.badge = f"{self.url}/badge.svg"
+        (self.www / "badge.svg").write_text("<svg/>")
+
+    def settings(self, lab):
+        return course.lab_settings(lab, self.course_file)
+
+    def repository(self, lab):
+        """The bare git repository behind the lab's repository URL."""
+        return self.www / "git" / ORG / lab
+
+    def publish(self, lab, student_repo):
+        """Serve student_repo as the course would: git repository, raw files, Colab page."""
+        work = self.www.parent / f"{lab}-work"
+        shutil.copytree(student_repo, work)
+        for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "publish"]):
+            subprocess.run(GIT + command, cwd=work, check=True)
+        bare = self.repository(lab)
+        subprocess.run(GIT + ["clone", "-q", "--bare", str(work), str(bare)], check=True)
+        subprocess.run(["git", "update-server-info"], cwd=bare, check=True)  # git over plain HTTP
+        shutil.rmtree(work / ".git")
+        shutil.copytree(work, self.www / "raw" / ORG / lab / "main")
+        colab_page = self.www / "colab" / "github" / ORG / lab / "blob" / "main" / f"{lab}.ipynb"
+        colab_page.parent.mkdir(parents=True)
+        shutil.copy2(work / f"{lab}.ipynb", colab_page)
+
+    def close(self):
+        self.server.shutdown()
 
 
-def snapshot(folder):
-    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    site = Site(tmp_path_factory.mktemp("site"))
+    yield site
+    site.close()
 
 
-def solved_copy(workdir):
-    """The solution notebook in workdir, ending with a cell that prints each public question's check."""
-    notebook = nbformat.read(solution_notebook(LAB), as_version=4)
-    notebook.cells = [cell for cell in notebook.cells if "grader.export" not in cell.source]
-    questions = sorted(p.stem for p in (workdir / "tests").glob("*.py"))
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        f"import json\nprint(json.dumps({{q: grader.check(q).passed_all for q in {questions!r}}}))"))
-    return notebook, questions
+@pytest.fixture(scope="module")
+def student_repo(site, tmp_path_factory):
+    return publish.export_student_repo(LAB, tmp_path_factory.mktemp("student") / LAB, course_file=site.course_file)
 
 
-def test_setup_cell_fetches_the_lab_once_and_grader_check_passes(student_repo, tmp_path, monkeypatch):
-    origin = tmp_path / "origin"
-    shutil.copytree(student_repo, origin)
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "publish"]):
-        subprocess.run(GIT + command, cwd=origin, check=True)
-    server, requests = serve(origin / "data")
-    workdir = tmp_path / "colab"
-    workdir.mkdir()
-    env = offline_env(LAB_REPOSITORY=origin.as_uri(), LAB_DATA_URL=f"http://127.0.0.1:{server.server_port}/",
-                      LAB_INSTALL="1", PIP_NO_INDEX="1")  # pip finds everything installed, offline
-    setup = setup_cell.setup_cell(nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)).source
-    try:
-        output = run_setup(setup, workdir, env)
-    finally:
-        server.shutdown()
-    for entry in data_entries():
-        assert (workdir / entry).read_bytes() == (student_repo / entry).read_bytes(), entry
-    assert sorted(requests) == sorted("/" + entry.removeprefix("data/") for entry in data_entries())
-    assert {p.name for p in (workdir / "tests").iterdir()} == {p.name for p in (student_repo / "tests").iterdir()}
-    assert "Installing" in output
-    assert sorted(p.name for p in workdir.iterdir()) == [".lab2-6-installed", "data", "requirements.txt", "tests"]
+def test_course_ships_no_organisation_and_the_python_of_colab():
+    from labkit import colab
 
-    # Again, with the repository and the server gone: nothing is fetched and nothing changes.
-    before = snapshot(workdir)
-    origin.rename(tmp_path / "moved")
-    output = run_setup(setup, workdir, env)
-    assert "Download" not in output and "Fetching" not in output and "Installing" not in output
-    assert snapshot(workdir) == before
+    settings = course.settings()
+    assert "org" not in settings
+    assert settings["python_version"] == colab.colab_python()
+    unpublished = course.lab_settings(LAB)
+    assert unpublished["student_repo"] == unpublished["data_url"] == unpublished["colab_url"] == ""
 
-    notebook, questions = solved_copy(workdir)
-    for name, value in env.items():
+
+def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
+    target = tmp_path / LAB
+    with pytest.raises(course.CourseError, match=r"sets no `org`.*org = "):
+        publish.export_student_repo(LAB, target)
+    assert not target.exists()
+    done = subprocess.run([sys.executable, "-m", "labkit.publish", "repo", LAB], capture_output=True, text=True,
+                          cwd=publish.REPO_ROOT)
+    assert done.returncode == 2 and "error: course.toml sets no `org`" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_setup_cell_without_an_organisation_says_so_instead_of_a_404(tmp_path):
+    """The committed notebooks are built without org: on Colab their setup cell explains, it does not 404."""
+    notebook = nbformat.read(publish.REPO_ROOT / "labs" / LAB / f"{LAB}.ipynb", as_version=4)
+    setup = setup_cell.setup_cell(notebook).source
+    assert setup == setup_cell.render(LAB, recipes.load(LAB), course.lab_settings(LAB))
+    done = subprocess.run([sys.executable, "-c", setup], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env=offline_env())
+    assert done.returncode != 0
+    assert "does not know where the lab's files are published" in done.stderr and "`org` in course.toml" in done.stderr
+    assert "HTTP" not in done.stderr and "404" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_student_repo_holds_notebook_public_tests_requirements_readme_and_data(student_repo, site):
+    settings = site.settings(LAB)
+    public_tests = sorted(p.name for p in (publish.REPO_ROOT / "tests" / LAB).glob("*.py"))
+    assert sorted(p.name for p in (student_repo / "tests").iterdir()) == public_tests
+    assert (student_repo / "requirements.txt").read_text() == student_requirements(LAB)
+    readme = (student_repo / "README.md").read_text()
+    assert settings["colab_url"] in readme and f"git clone {settings['student_repo']}" in readme
+    assert f"pip install torch --index-url {publish.TORCH_CPU_INDEX}" in readme
+    assert all((student_repo / entry).is_file() for entry in data_sources(LAB)) == settings["ship_data"]
+    assert publish.scan(LAB, student_repo) == []
+
+
+def test_leak_scan_catches_a_planted_solution_line_and_autograder_files(student_repo, tmp_path):
+    planted = tmp_path / LAB
+    shutil.copytree(student_repo, planted, ignore=shutil.ignore_patterns("data"))
+    solution_line = "hidden = torch.cumsum(x, dim=1) / counts"
+    assert solution_line in [line.strip() for line in master_secrets(master_path(LAB))[0]]
+    notebook = nbformat.read(planted / f"{LAB}.ipynb", as_version=4)
+    notebook.cells[-1].source += "\n" + solution_line
+    nbformat.write(notebook, planted / f"{LAB}.ipynb")
+    (planted / "otter_config.json").write_text("{}")
+    (planted / f"{LAB}-autograder.zip").write_bytes(b"")
+    assert publish.scan(LAB, planted) == [f"leaked line: {solution_line}", f"autograder file: {LAB}-autograder.zip",
+                                          "autograder file: otter_config.json"]
+
+
+def test_export_refuses_to_publish_a_leak(monkeypatch, tmp_path, site):
+    monkeypatch.setattr(publish, "readme", lambda lab, settings: "hidden = torch.cumsum(x, dim=1) / counts\n")
+    with pytest.raises(ValueError, match="leaked line"):
+        publish.export_student_repo(LAB, tmp_path / LAB, course_file=site.course_file)
+
+
+def test_colab_users_are_told_to_download_the_ipynb_for_gradescope(student_repo):
+    notebook = nbformat.read(student_repo / f"{LAB}.ipynb", as_version=4)
+    closing = "\n".join(cell.source for cell in notebook.cells[-6:])
+    assert "File > Download > Download .ipynb" in closing and "grader.export" in closing
+
+
+def publish_check(site, monkeypatch):
+    monkeypatch.setattr(publish, "COLAB_BADGE", site.badge)
+    for name, value in offline_env().items():
         monkeypatch.setenv(name, value)
-    nbclient.NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(workdir)}}).execute()
-    printed = notebook.cells[-1].outputs[0]["text"]
-    assert json.loads(printed) == {question: True for question in questions}
+    for name in [n for n in os.environ if "proxy" in n.lower() and n != "no_proxy"]:
+        monkeypatch.delenv(name)
+    out = io.StringIO()
+    return publish.check_published(LAB, site.course_file, out=out), out.getvalue()
+
+
+def test_publish_check_reports_every_missing_url_then_nothing_once_published(site, student_repo, monkeypatch):
+    settings, recipe = site.settings(LAB), recipes.load(LAB)
+    files, optional = recipe.lab_files, recipe.optional_files
+    assert optional
+    missing, report = publish_check(site, monkeypatch)
+    assert missing == [settings["student_repo"], *[settings["data_url"] + n for n in files if n not in optional],
+                       settings["notebook_url"], settings["colab_url"], f"{settings['student_repo']} (branch main)"]
+    assert f"missing 404  data file {optional[0]}" in report and "MISSING 404  repository (git clone)" in report
+    assert f"{LAB}: {len(missing)} required URL(s) missing" in report
+
+    site.publish(LAB, student_repo)
+    missing, report = publish_check(site, monkeypatch)
+    assert missing == [] and report.endswith(f"{LAB}: everything is published\n")
+    heads = [path for path in site.requests if path.startswith(f"/raw/{ORG}/{LAB}/main/data/")]
+    assert sorted(set(heads)) == sorted(f"/raw/{ORG}/{LAB}/main/data/{name}" for name in files)
+
+    removed = site.www / "raw" / ORG / LAB / "main" / "data" / files[0]
+    removed.unlink()
+    missing, report = publish_check(site, monkeypatch)
+    assert missing == [settings["data_url"] + files[0]] and f"MISSING 404  data file {files[0]}" in report
