@@ -219,8 +219,6 @@ def test_lab_on_colab_blank_notebook_checks_fail_cleanly(colab_runs, lab):
     assert [question for question, outcome, _ in checks if outcome == "passed"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the export cell is Otter Assign's `grader.export(...)`, which raises on "
-                                       "Colab; the masters need their own submission cell (lead: see merge note)")
 @pytest.mark.parametrize("lab", lab_names())
 def test_lab_on_colab_export_cell_explains_how_to_submit(colab_runs, lab):
     solved = colab_runs(lab)["solved"]
