@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from labkit.variants import Suite, bug, correct
+from labkit.variants import Suite, Variant, bug, correct
 
 LAB = "lab2-6"
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +20,12 @@ ATTENTION, MASK, UATTNLM, ATTNLM, NEGLOGPROB = ("def attention(", "def causal_ma
 # Attention and mask bugs also make the four attn_ppl_* values wrong, and the public attnlm tests run the
 # notebook's own attention and causal_mask (a reference of them would be an answer in a public test).
 PPL = ("attn_perplexities", "attnlm_sample")
+
+
+def stub(anchor, question):
+    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
+    return Variant(anchor, frozenset([question]))
+
 
 VARIANTS = {
     "attention_einsum": correct(ATTENTION),
@@ -39,6 +45,12 @@ VARIANTS = {
     "bug_uattnlm_no_division": bug(UATTNLM, "uattnlm_sample", "summed but not divided"),
     "bug_neglogprob_ln": bug(NEGLOGPROB, "attn_perplexities", "log base 2"),
     "bug_neglogprob_padding": bug(NEGLOGPROB, "attn_perplexities", "Padding positions are counted"),
+    # shape-correct stubs that ignore their inputs: they must earn nothing
+    "stub_attention": stub(ATTENTION, "attention"),
+    "stub_causal_mask": stub(MASK, "causal_attention_mask"),
+    "stub_uattnlm": stub(UATTNLM, "uattnlm_sample"),
+    "stub_attnlm": stub(ATTNLM, "attnlm_sample"),
+    "stub_neglogprob": stub(NEGLOGPROB, "attn_perplexities"),
 }
 
 # Variants whose must-lose questions are disjoint share one graded notebook.
@@ -51,6 +63,7 @@ SUBMISSIONS = {
     "no_scaling+future_mask": ["bug_attention_no_scaling", "bug_causal_mask_future"],
     "mask_inverted+no_division": ["bug_attention_mask_inverted", "bug_uattnlm_no_division"],
     "ln": ["bug_neglogprob_ln"],
+    "stubs": ["stub_attention", "stub_causal_mask", "stub_uattnlm", "stub_attnlm", "stub_neglogprob"],
 }
 
 SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", AUTOGRADER_ZIP,
@@ -71,3 +84,7 @@ def test_submission_scores(graded, label):
     assert set(graded[label]["possible"]) >= {"uattnlm_sample", "attention", "causal_attention_mask",
                                               "attnlm_sample", "attn_perplexities"}
     assert SUITE.score_problems(label, graded[label]) == []
+
+
+def test_stubs_earn_nothing(graded):
+    assert {q: s for q, s in graded["stubs"]["scores"].items() if s} == {}
