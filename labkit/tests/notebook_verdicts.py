@@ -1,4 +1,4 @@
-"""What `grader.check` says in the notebook: a variant submission run in this process, as a student runs it.
+"""What `grader.check` says in the notebook: a variant submission run in a fresh process, as a student runs it.
 
 The autograder grades in an isolated kernel and hands student code copies (contiguous tensors, values instead
 of views). A variant suite compares the public verdicts found here with the autograder's "Public Tests" entry,
@@ -6,7 +6,9 @@ so that a student is never told one thing by the notebook and another by Gradesc
 """
 import contextlib
 import io
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 import nbformat
@@ -16,7 +18,14 @@ from labkit.variants import solution_notebook, with_snippets
 
 def notebook_public_verdicts(suite, label, questions):
     """{question: True when grader.check passes} after running the submission `label` of `suite` top to bottom
-    in this process (the way a student runs it; training shortened as when grading)."""
+    in a fresh Python process (the way a student runs it; training shortened as when grading): nothing an
+    earlier test left in the test runner's process (imported modules, patched functions) can change a verdict."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(run_in_this_process, suite, label, questions).result()
+
+
+def run_in_this_process(suite, label, questions):
+    """notebook_public_verdicts, computed in the calling process."""
     matplotlib.use("Agg")
     names = suite.submissions[label]
     snippets = [(suite.variants[n].anchor, (suite.folder / f"{n}.py").read_text()) for n in names]
