@@ -20,6 +20,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from labkit import REPO_ROOT
 from labkit.autograder import sandbox
 from labkit.build import autograder_zip, lab_names, solution_notebook
 from labkit.check import why
-from labkit.grading import ISOLATION, entry_output, gradescope_layout, question_scores, run_autograder
+from labkit.grading import ISOLATION, TIMING, entry_output, gradescope_layout, question_scores, run_autograder
 
 DOCKER_CAPABILITIES = ("chown", "dac_override", "fsetid", "fowner", "mknod", "net_raw", "setgid", "setuid",
                        "setfcap", "setpcap", "net_bind_service", "sys_chroot", "kill", "audit_write")
@@ -187,7 +188,8 @@ def grade_job(job, memory_mb, timeout):
             results = json.loads((root / "results" / "results.json").read_text())
         scores = question_scores(results)
         job.row.update(earned=sum(e for e, _ in scores.values()), possible=sum(p for _, p in scores.values()),
-                       isolation=isolation_summary(results), output=output, results=results)
+                       isolation=isolation_summary(results), slowest=slowest_case(results), output=output,
+                       results=results)
         lost = [q for q, (e, p) in scores.items() if (e < p if job.kind == "solution" else e > 0)]
         job.row["why"] = why({"results": results, "error": entry_output(results, "Autograder Error")}, lost)
     except Exception as err:
@@ -211,6 +213,16 @@ def isolation_summary(results):
     short = (f"{facts.get('account', '?')}; network {facts.get('network', '?').split(' (')[0]}; "
              f"caps {facts.get('capabilities', '?')}")
     return f"REDUCED ({short})" if verdict.startswith("NOT TRUSTWORTHY") else short
+
+
+def slowest_case(results):
+    """(seconds, "name (phase)", limit in s) of the slowest test case of a grading, or None when no case ran."""
+    timing = entry_output(results, TIMING)
+    if not timing:
+        return None
+    header, first = timing.splitlines()[:2]
+    name, seconds = first.rsplit(": ", 1)
+    return float(seconds.split()[0]), name, float(re.search(r"limit (\S+) s", header).group(1))
 
 
 def passed(job):
@@ -248,13 +260,28 @@ def jobs_for(labs, cpu_settings):
 
 def table(jobs):
     lines = [f"{'lab':<24} {'notebook':<9} {'cpu':>5} {'score':>9} {'wall s':>7} {'anon MiB':>9} "
-             f"{'peak MiB':>9} {'oom':>4}  {'verdict':<7} isolation"]
+             f"{'peak MiB':>9} {'oom':>4} {'slowest case s':>15}  {'verdict':<7} isolation"]
     for job in sorted(jobs, key=lambda j: (j.lab, j.kind != "solution", -j.cpus)):
         row = job.row
         score = "error" if row["earned"] is None else f"{row['earned']:g}/{row['possible']:g}"
+        slowest = row.get("slowest")
+        slowest = f"{slowest[0]:.1f} of {slowest[2]:g}" if slowest else "-"
         lines.append(f"{job.lab:<24} {job.kind:<9} {job.cpus:>5g} {score:>9} {row['wall']:>7.0f} "
-                     f"{row['anonymous_mib']:>9.0f} {row['peak_mib']:>9.0f} {row['oom_kills']:>4}  "
+                     f"{row['anonymous_mib']:>9.0f} {row['peak_mib']:>9.0f} {row['oom_kills']:>4} {slowest:>15}  "
                      f"{'PASS' if passed(job) else 'FAIL':<7} {row['isolation']}")
+    return "\n".join(lines)
+
+
+def slow_cases(jobs):
+    """Lines naming each solution's slowest test case and warning where one needs over a third of its limit
+    (a benchmark figure: printed, never failed on, since a busy machine slows every case)."""
+    lines = []
+    for job in sorted(jobs, key=lambda j: (j.lab, -j.cpus)):
+        if job.kind == "solution" and job.row.get("slowest"):
+            seconds, name, limit = job.row["slowest"]
+            warning = "  WARNING: over a third of the limit" if seconds > limit / 3 else ""
+            lines.append(f"slowest case  {job.lab:<24} {job.cpus:>5g} CPU  {name}: {seconds:.1f} s of {limit:g}"
+                         f"{warning}")
     return "\n".join(lines)
 
 
@@ -272,6 +299,7 @@ def gradescope_check(labs=None, cpu_settings=(0.5, 0.25), cores=2.0, memory_mb=7
     with ThreadPoolExecutor(max_workers=max(1, int(cores / min(cpu_settings)))) as pool:
         list(pool.map(lambda job: budget.run(job.cpus, lambda: grade_job(job, memory_mb, timeout)), jobs))
     print(table(jobs))
+    print(slow_cases(jobs))
     for job in jobs:
         if not passed(job):
             print(f"FAIL  {job.lab} {job.kind} at {job.cpus:g} CPU{job.row['why']}")

@@ -17,6 +17,7 @@ PROBLEMS = "Submission problems"
 FLAGS = "Integrity flags (instructors only)"
 ISOLATION = "Isolation (instructors only)"
 TIME_OUTS = "Time-outs (instructors only)"
+TIMING = "Test timing (instructors only)"
 
 
 class GradingError(RuntimeError):

@@ -31,6 +31,7 @@ PR_SET_CHILD_SUBREAPER = 36
 RESERVE_MB = 16  # disk space set aside before grading, so that a kernel that fills the disk leaves a results.json
 ISOLATION = "Isolation (instructors only)"
 TIME_OUTS = "Time-outs (instructors only)"
+TIMING = "Test timing (instructors only)"
 UNFINISHED = ("Grading did not finish (the grader was stopped before it could report), so this submission "
               "has 0 points for now.")
 

@@ -27,6 +27,7 @@ import inspect
 import linecache
 import sys
 import textwrap
+import time
 
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
@@ -68,15 +69,20 @@ def run_case(test_file, case, channel, seed, seconds):
 
 
 def run_tests(channel, sources, config):
-    """{path: [{name, passed, message}]} for the cases of `sources`; raises Broken when the kernel cannot go on."""
+    """{path: [{name, passed, message, seconds}]} for the cases of `sources`; raises Broken when the kernel cannot go on."""
     outcome = {}
     for path, source in sources.items():
         linecache.cache[path] = (len(source), None, source.splitlines(True), path)  # for in_kernel's helpers
         test_file = ExceptionTestFile.from_string(source, path=path)
-        outcome[path] = [dict(zip(("passed", "message"), run_case(test_file, case, channel, config["seed"],
-                                                                  config["test_timeout"])), name=case.name)
-                         for case in test_file.test_cases]
+        outcome[path] = [timed_case(test_file, case, channel, config) for case in test_file.test_cases]
     return outcome
+
+
+def timed_case(test_file, case, channel, config):
+    """{name, passed, message, seconds} of one test case: seconds is its wall time, calls into the kernel included."""
+    started = time.monotonic()
+    passed, message = run_case(test_file, case, channel, config["seed"], config["test_timeout"])
+    return {"name": case.name, "passed": passed, "message": message, "seconds": time.monotonic() - started}
 
 
 def test_notebook(sock, interrupt, grading, config):

@@ -27,7 +27,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 import sandbox
 from answers import manual_answers, results_entries
 from results import Grading, gradescope_results
-from supervise import TIME_OUTS, lean_otter, load_config
+from supervise import TIME_OUTS, TIMING, lean_otter, load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
@@ -285,14 +285,27 @@ def time_outs(grading):
                       "output": "Ran past a time limit (not a wrong answer):\n" + "\n".join(found)}
 
 
+def timing(grading, config, shown=5):
+    """The instructors-only entry naming the slowest test cases and their wall times, or None when none ran."""
+    cases = sorted(((outcome["seconds"], f"{outcome['name']} ({phase})") for phase, files in grading.outcomes.items()
+                    for outcomes in files.values() for outcome in outcomes), reverse=True)
+    if not cases:
+        return None
+    lines = [f"{name}: {seconds:.1f} s" for seconds, name in cases[:shown]]
+    return {"name": TIMING, "visibility": "hidden", "status": "passed",
+            "output": f"The slowest test cases (of {len(cases)}; limit {config['test_timeout']} s each):\n"
+                      + "\n".join(lines)}
+
+
 def main(root):
     lean_otter()
     threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
-    request = json.loads(sys.stdin.read())
-    grading, observed = grade(root, load_config(root), request["sources"], request["account"])
+    request, config = json.loads(sys.stdin.read()), load_config(root)
+    grading, observed = grade(root, config, request["sources"], request["account"])
     results = gradescope_results(grading)
-    if entry := time_outs(grading):
-        results["tests"].append(entry)
+    for entry in (time_outs(grading), timing(grading, config)):
+        if entry:
+            results["tests"].append(entry)
     print(json.dumps({"results": results, "isolation": observed}))
 
 

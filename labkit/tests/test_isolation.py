@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from labkit import REPO_ROOT, build
+from labkit import REPO_ROOT, build, gradescope
 from labkit.autograder import sandbox
 from labkit.check import why
 from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, grade_submission, gradescope_layout, run_autograder
@@ -179,6 +179,24 @@ def test_a_time_out_says_so_names_the_test_and_the_limit_and_is_listed_for_instr
     assert worker.time_outs(grading) == []  # a wrong answer is not a time-out
 
 
+def test_each_case_is_timed_and_the_slowest_are_listed_for_instructors():
+    def slow(env):
+        time.sleep(0.3)
+
+    calls = SimpleNamespace(begin_case=lambda seed, seconds: None, end_case=lambda: None, namespace=lambda: {})
+    cases = [SimpleNamespace(name=name, body=SimpleNamespace(call_func=body))
+             for name, body in (("quick", lambda env: None), ("slow", slow))]
+    timed = [testing.timed_case(None, case, calls, {"seed": 0, "test_timeout": 60}) for case in cases]
+    assert [t["passed"] for t in timed] == [True, True] and timed[0]["seconds"] < 0.3 <= timed[1]["seconds"]
+    grading = Grading({})
+    grading.outcomes = {"public": {"tests/a.py": timed[:1]}, "hidden": {"tests/a.py": timed[1:]}}
+    entry = worker.timing(grading, {"test_timeout": 60})
+    assert entry["visibility"] == "hidden" and entry["output"].splitlines()[1].startswith("slow (hidden): 0.3")
+    seconds, name, limit = gradescope.slowest_case({"tests": [entry]})
+    assert name == "slow (hidden)" and 0.3 <= seconds < 1 and limit == 60
+    assert worker.timing(Grading({}), {"test_timeout": 60}) is None  # no case ran (e.g. the tests could not finish)
+
+
 def test_make_check_says_why():
     results = {"tests": [
         {"name": PROBLEMS, "output": "code cell 3 (`x = 1 / 0`) raised ZeroDivisionError: division by zero"},
@@ -210,11 +228,12 @@ def graded(tmp_path_factory):
         return grade_in(base / "probe", notebook_with(SOLUTION, probe(port), DEEP_CHAIN))
 
     def side_by_side(name):
-        """Lab 2-6's solution with a TMPDIR of its own: (results.json, when grading started, when it ended)."""
+        """Lab 2-6's solution with a TMPDIR of its own, its kernel alive for 20 s more than it needs, so that the
+        two overlap however fast the machine: (results.json, when grading started, when it ended)."""
         tmpdir = base / f"tmpdir-{name}"
         tmpdir.mkdir()
         started = time.monotonic()
-        results = grade_in(base / name, notebook_with(SOLUTION), {"TMPDIR": str(tmpdir)})
+        results = grade_in(base / name, notebook_with(SOLUTION, "import time\ntime.sleep(20)"), {"TMPDIR": str(tmpdir)})
         return results, started, time.monotonic()
 
     def disk_full():
