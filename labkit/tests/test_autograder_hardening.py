@@ -654,6 +654,7 @@ def serving(namespace):
     return channel.Channel(trusted, "trusted", interrupt=lambda: None)
 
 
+@pytest.mark.fast
 def test_channel_copies_values_and_stands_in_for_the_rest():
     class Subclass(torch.Tensor):
         pass
@@ -692,6 +693,7 @@ def test_channel_copies_values_and_stands_in_for_the_rest():
                               "used a function object of an earlier test case"]
 
 
+@pytest.mark.fast
 def test_channel_refuses_pickles_and_malformed_messages():
     buffer = io.BytesIO()
     numpy.save(buffer, numpy.array([object()]), allow_pickle=True)
@@ -704,6 +706,7 @@ def test_channel_refuses_pickles_and_malformed_messages():
             channel.Channel(trusted, "trusted", interrupt=lambda: None).request("seed", None, 0)
 
 
+@pytest.mark.fast
 def test_channel_spoils_in_place_edits_unless_a_call_writes_back():
     def edit_in_place(x, *, y, mask):
         x /= 2
@@ -739,6 +742,7 @@ def test_channel_spoils_in_place_edits_unless_a_call_writes_back():
     assert not wire.incidents
 
 
+@pytest.mark.fast
 def test_grader_side_libraries_never_see_a_student_objects_array_interface():
     grader_memory = numpy.arange(4, dtype=numpy.float64)
     address = grader_memory.__array_interface__["data"][0]
@@ -770,6 +774,7 @@ def test_grader_side_libraries_never_see_a_student_objects_array_interface():
     wire.end_case()
 
 
+@pytest.mark.fast
 def test_changing_a_tests_object_is_refused_and_flagged():
     def tamper(model):
         for attempt in (lambda: model.load_state_dict({"weight": torch.zeros(3, 2)}),
@@ -814,6 +819,7 @@ def broken_grading(phase_of_violation):
     return grading
 
 
+@pytest.mark.fast
 def test_a_broken_protocol_tells_the_student_neither_its_text_nor_the_phase():
     public, hidden = broken_grading("public"), broken_grading("hidden")
     visible = [[t for t in gradescope_results(g)["tests"] if t.get("visibility") == "visible"] for g in (public, hidden)]
@@ -824,6 +830,7 @@ def test_a_broken_protocol_tells_the_student_neither_its_text_nor_the_phase():
     assert all(t.get("score", 0) == 0 for t in gradescope_results(hidden)["tests"])
 
 
+@pytest.mark.fast
 def test_in_kernel_helpers_run_next_to_the_students_objects():
     def grad_norms(model):  # a test's helper: it observes, the test judges
         import torch
@@ -845,12 +852,14 @@ def test_in_kernel_helpers_run_next_to_the_students_objects():
     wire.end_case()
 
 
+@pytest.mark.fast
 def test_proxies_never_pose_as_tensors_or_arrays():
     for bases in (("torch.Tensor",), ("torch.nn.parameter.Parameter",), ("numpy.ndarray",), ("builtins.dict",)):
         assert channel.library_class("Fake", bases) is None
     assert issubclass(channel.library_class("Fake", ("torch.nn.modules.linear.Linear",)), torch.nn.Linear)
 
 
+@pytest.mark.fast
 def test_library_probes_of_a_tests_objects_are_refused_without_a_flag():
     namespace = {"copy_of": lambda f: __import__("copy").deepcopy(f), "has": hasattr}
     wire = serving(namespace)
@@ -864,6 +873,7 @@ def test_library_probes_of_a_tests_objects_are_refused_without_a_flag():
     wire.end_case()
 
 
+@pytest.mark.fast
 def test_hidden_results_reach_students_once_published_without_test_source():
     source = ('from otter.test_files import test_case\nOK_FORMAT = False\nname = "q"\npoints = 2\n'
               '@test_case(points=1, hidden=False)\ndef test_public():\n    pass\n'

@@ -111,6 +111,7 @@ def score(results):
 
 # Fast checks of the pieces.
 
+@pytest.mark.fast
 def test_remove_tree_survives_a_3000_deep_chain(tmp_path):
     fd = os.open(tmp_path, os.O_RDONLY)
     for _ in range(DEPTH):
@@ -125,6 +126,7 @@ def test_remove_tree_survives_a_3000_deep_chain(tmp_path):
     sandbox.remove_tree(tmp_path / "missing")  # never raises
 
 
+@pytest.mark.fast
 def test_account_locks_are_machine_wide_whatever_tmpdir(tmp_path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     tempfile.tempdir = None
@@ -135,6 +137,7 @@ def test_account_locks_are_machine_wide_whatever_tmpdir(tmp_path, monkeypatch):
     assert str(folder.parent) in sandbox.LOCK_FOLDERS and not folder.is_relative_to(tmp_path)
 
 
+@pytest.mark.fast
 def test_submitted_zip_extraction_is_capped(tmp_path):
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -161,6 +164,7 @@ def test_a_zip_bomb_is_a_submission_problem_with_results(tmp_path):
     assert total(result) == (0, 20)
 
 
+@pytest.mark.fast
 def test_a_time_out_says_so_names_the_test_and_the_limit_and_is_listed_for_instructors():
     def hang(env):
         raise channel.CallTimeout()
@@ -179,6 +183,7 @@ def test_a_time_out_says_so_names_the_test_and_the_limit_and_is_listed_for_instr
     assert worker.time_outs(grading) == []  # a wrong answer is not a time-out
 
 
+@pytest.mark.fast
 def test_each_case_is_timed_and_the_slowest_are_listed_for_instructors():
     def slow(env):
         time.sleep(0.3)
@@ -197,6 +202,7 @@ def test_each_case_is_timed_and_the_slowest_are_listed_for_instructors():
     assert worker.timing(Grading({}), {"test_timeout": 60}) is None  # no case ran (e.g. the tests could not finish)
 
 
+@pytest.mark.fast
 def test_make_check_says_why():
     results = {"tests": [
         {"name": PROBLEMS, "output": "code cell 3 (`x = 1 / 0`) raised ZeroDivisionError: division by zero"},

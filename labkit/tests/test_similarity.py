@@ -28,6 +28,8 @@ from labkit.disguise import answered, disguised, independent_solutions, write_su
 from labkit.similarity import (THRESHOLD, code_questions, common_limit, compare_folder, lab_layout,
                                question_regions, shared_counts, without_common)
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 
 def copy_name(name):
     return f"copy-{name}"

@@ -100,6 +100,7 @@ def student_repo(site, tmp_path_factory):
     return publish.export_student_repo(LAB, tmp_path_factory.mktemp("student") / LAB, course_file=site.course_file)
 
 
+@pytest.mark.fast
 def test_course_ships_no_organisation_and_the_python_of_colab():
     from labkit import colab
 
@@ -110,6 +111,7 @@ def test_course_ships_no_organisation_and_the_python_of_colab():
     assert unpublished["student_repo"] == unpublished["data_url"] == unpublished["colab_url"] == ""
 
 
+@pytest.mark.fast
 def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
     target = tmp_path / LAB
     with pytest.raises(course.CourseError, match=r"sets no `org`.*org = "):
@@ -120,6 +122,7 @@ def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
     assert done.returncode == 2 and "error: course.toml sets no `org`" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.fast
 def test_setup_cell_without_an_organisation_says_so_instead_of_a_404(tmp_path):
     """The committed notebooks are built without org: on Colab their setup cell explains, it does not 404."""
     notebook = nbformat.read(publish.REPO_ROOT / "labs" / LAB / f"{LAB}.ipynb", as_version=4)
