@@ -21,8 +21,9 @@ from functools import partial
 import nbformat
 
 from labkit import REPO_ROOT
+from labkit.autograder.entries import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS
 from labkit.build import autograder_zip, build_lab, lab_names, master_path, solution_notebook
-from labkit.grading import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, grade_submission
+from labkit.grading import grade_submission
 
 CHECK_ROOT = REPO_ROOT / "build" / "check"
 SOLUTION_MARKER = re.compile(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", re.IGNORECASE)

@@ -28,12 +28,13 @@ import torch
 
 from labkit import batch, build
 from labkit.autograder import channel, sandbox
-from labkit.autograder.results import Grading, gradescope_results, only_cases
+from labkit.autograder.entries import FLAGS, PUBLIC_TESTS
 from labkit.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "labkit" / "autograder"))  # testing.py imports its neighbours as in the zip
 import testing  # noqa: E402
+from results import Grading, gradescope_results, only_cases  # noqa: E402
 AUTOGRADER_ZIP = Path(os.environ.get("LAB2_6_AUTOGRADER_ZIP", build.autograder_zip("lab2-6")))
 SOLUTION = build.solution_notebook("lab2-6")
 STUDENT = ROOT / "labs" / "lab2-6" / "lab2-6.ipynb"
@@ -512,7 +513,7 @@ def test_attacks_on_the_graders_processes_and_files_earn_nothing(graded):
     result = graded["escape"]
     assert set(result["possible"]) == QUESTIONS and total(result) == 0 and full(result) == 20
     assert re.search(r"\(`import os`\) ended the Python process \(kernel died\); it was skipped", result["problems"])
-    assert "Public Tests" in {t["name"] for t in result["results"]["tests"]}  # the grader's own results.json
+    assert PUBLIC_TESTS in {t["name"] for t in result["results"]["tests"]}  # the grader's own results.json
     assert not student_processes()  # nothing the submissions started survives grading
     assert not any(path.exists() for path in PLANTED)  # nor what they left in /tmp and /dev/shm
 
@@ -526,7 +527,7 @@ def test_attacks_on_the_tests_earn_nothing_and_are_flagged(graded):
     assert "interfered with the grader" in result["problems"]
     assert "object of an earlier test case" in result["flags"]
     assert "private attribute __dict__" in result["flags"]
-    flags_entry = next(t for t in result["results"]["tests"] if t["name"].startswith("Integrity flags"))
+    flags_entry = next(t for t in result["results"]["tests"] if t["name"] == FLAGS)
     assert flags_entry["visibility"] == "hidden"
 
 
@@ -584,7 +585,7 @@ def test_a_kernel_breaking_the_protocol_in_the_hidden_tests_learns_nothing(grade
     assert total(result) == 0 and "LEAKED" not in visible_text(result) and "hidden tests" not in visible_text(result)
     assert "The tests could not finish: the notebook's kernel broke the grading protocol" in result["problems"]
     assert "during the hidden tests" in result["flags"] and "LEAKED hidden shape 3x4x8" in result["flags"]
-    public = next(t for t in result["results"]["tests"] if t["name"] == "Public Tests")["output"]
+    public = next(t for t in result["results"]["tests"] if t["name"] == PUBLIC_TESTS)["output"]
     assert "passed" not in public  # the public results, though they passed, would tell the phase
 
 
@@ -884,7 +885,7 @@ def test_hidden_results_reach_students_once_published_without_test_source():
                             "❌ Test case failed\nError at line 10 in test q:\n      assert 1 == 2, \"It looks like X\"\n"
                             "AssertionError: It looks like X")}]}}
     entries = {t["name"]: t for t in gradescope_results(grading)["tests"]}
-    assert entries["Public Tests"]["visibility"] == "visible"
+    assert entries[PUBLIC_TESTS]["visibility"] == "visible"
     assert entries["q"]["visibility"] == "after_published" and entries["q"]["score"] == 1
     assert "AssertionError: It looks like X" in entries["q"]["output"]
     assert "assert 1 == 2" not in entries["q"]["output"] and "Error at line" not in entries["q"]["output"]

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from labkit import build, gradescope
-from labkit.grading import ISOLATION
+from labkit.autograder.entries import ISOLATION
 
 WHY_NOT = gradescope.unavailable()
 needs_conditions = pytest.mark.skipif(WHY_NOT is not None, reason=f"SKIPPED, not passed: {WHY_NOT}")

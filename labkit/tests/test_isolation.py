@@ -25,7 +25,8 @@ import pytest
 from labkit import REPO_ROOT, build, gradescope
 from labkit.autograder import sandbox
 from labkit.check import why
-from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, grade_submission, gradescope_layout, run_autograder
+from labkit.autograder.entries import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, question_scores
+from labkit.grading import grade_submission, gradescope_layout, run_autograder
 
 sys.path.insert(0, str(REPO_ROOT / "labkit" / "autograder"))  # worker.py and testing.py import their neighbours
 import channel  # noqa: E402
@@ -105,8 +106,8 @@ def entry(results, name):
 
 
 def score(results):
-    graded = [t for t in results["tests"] if "max_score" in t and t["name"] != "Public Tests"]
-    return sum(t.get("score") or 0 for t in graded), sum(t["max_score"] for t in graded)
+    scores = question_scores(results).values()
+    return sum(earned for earned, _ in scores), sum(possible for _, possible in scores)
 
 
 # Fast checks of the pieces.
@@ -209,7 +210,7 @@ def test_make_check_says_why():
         {"name": "attention", "score": 0, "max_score": 6, "output":
             "attention - 1 result:\n    ✅ Test case passed\nattention - 2 result:\n    ❌ Test case failed\n"
             "    the weights should sum to 1 over the keys"},
-        {"name": "Integrity flags (instructors only)", "output": "The submission wrote test files: tests/x.py"},
+        {"name": FLAGS, "output": "The submission wrote test files: tests/x.py"},
         {"name": ISOLATION, "status": "passed", "output": "Full isolation."}]}
     said = why({"results": results, "error": None}, ["attention"])
     assert "weights should sum to 1 over the keys" in said and "Test case passed" not in said
