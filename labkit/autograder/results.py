@@ -2,9 +2,9 @@
 
 Besides Otter's entries (the public tests' summary and one per question) it adds the submission's problems
 (visible: what went wrong, cell by cell), each written answer (shown to students once grades are published) and
-the integrity flags (instructors only; entry names in entries.py); a flagged submission scores 0. The per-question entries, hidden tests' scores and
-messages included, are shown to students once grades are published; a hidden case's message never quotes its
-test's source. Otter is slow to import, so only scoring imports it.
+the integrity flags (instructors only; entry names in entries.py); a flagged submission scores 0. The
+per-question entries, hidden tests' scores and messages included, are shown to students once grades are
+published; a hidden case's message never quotes its test's source. Otter is slow to import, so only scoring imports it.
 """
 import ast
 import json

@@ -12,7 +12,7 @@ import threading
 import nbformat
 import pytest
 
-from labkit import course, publish, recipes, setup_cell
+from labkit import course, master, publish, recipes, setup_cell
 from labkit.build import data_sources, master_path, student_requirements
 from labkit.check import master_secrets
 
@@ -126,7 +126,7 @@ def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
 def test_setup_cell_without_an_organisation_says_so_instead_of_a_404(tmp_path):
     """The committed notebooks are built without org: on Colab their setup cell explains, it does not 404."""
     notebook = nbformat.read(publish.REPO_ROOT / "labs" / LAB / f"{LAB}.ipynb", as_version=4)
-    setup = setup_cell.setup_cell(notebook).source
+    setup = master.setup_cell(notebook).source
     assert setup == setup_cell.render(LAB, recipes.load(LAB), course.lab_settings(LAB))
     done = subprocess.run([sys.executable, "-c", setup], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                           env=offline_env())
