@@ -11,7 +11,7 @@ WORKERS ?= 2
 JOBS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: help install all data models labs check gradescope-check test bench figures student-repo grade answers grade-bench setup-check clean
+.PHONY: help install all data models labs check gradescope-check test test-fast bench figures student-repo grade answers grade-bench setup-check clean
 .PHONY: publish-check colab-env
 
 help: ## list the targets
@@ -49,6 +49,9 @@ gradescope-check: data models ## grade solutions and blanks as Gradescope would:
 test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then make, gradescope-check, the pytest suite
 	$(MAKE) gradescope-check
 	$(PY) -m pytest labkit/tests --durations=10
+
+test-fast: $(INSTALLED) ## the unit tests marked fast (tooling, channel, recipes, test library): no grading, under 2 min
+	$(PY) -m pytest labkit/tests -m fast -q
 
 bench: data models ## median time of running each solution notebook and of grading it, then each recipe's bench
 	$(PY) -m labkit bench $(LABS)

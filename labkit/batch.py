@@ -15,8 +15,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from labkit.autograder.entries import FLAGS, PROBLEMS, autograder_error, entry_output, question_scores
 from labkit.build import autograder_zip, solution_notebook
-from labkit.grading import GradingError, grade_submission, question_scores
+from labkit.grading import GradingError, grade_submission
 from labkit.report import manual_scores, write_answers, write_report
 
 SUFFIXES = (".ipynb", ".zip")
@@ -43,10 +44,6 @@ def grade_one(zip_path, submission, out):
             "seconds": seconds}
 
 
-def entry(results, prefix):
-    return "\n".join(t.get("output", "") for t in results["tests"] if t.get("name", "").startswith(prefix))
-
-
 def row(name, results, error):
     if results is None:
         return {"submission": name, "error": error}
@@ -54,8 +51,8 @@ def row(name, results, error):
     return {"submission": name, **{q: earned for q, (earned, _) in scores.items()},
             "total": sum(earned for earned, _ in scores.values()),
             "possible": sum(possible for _, possible in scores.values()),
-            "flags": entry(results, "Integrity flags"), "problems": entry(results, "Submission problems"),
-            "error": error or entry(results, "Autograder")}
+            "flags": entry_output(results, FLAGS) or "", "problems": entry_output(results, PROBLEMS) or "",
+            "error": error or autograder_error(results) or ""}
 
 
 def with_manual_scores(rows, scores):

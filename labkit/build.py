@@ -22,15 +22,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from labkit import REPO_ROOT, course, harden, lock, recipes, setup_cell, stamps
+from labkit import REPO_ROOT, course, harden, lock, master, recipes, setup_cell, stamps
 from labkit.pipeline import lab_data_dir
 
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 COLAB_PYTHON = course.settings()["python_version"]
-CONFIG_MARKER = "# ASSIGNMENT CONFIG"
-QUESTION = re.compile(r"^#\s*BEGIN\s+QUESTION\s*$", re.IGNORECASE | re.MULTILINE)
-TEST_POINTS = re.compile(r"BEGIN TEST CONFIG.*?^points:\s*([\d.]+)", re.DOTALL | re.MULTILINE)
 
 
 def lab_names():
@@ -42,39 +39,8 @@ def master_path(lab):
     return SOLUTIONS_DIR / lab / f"{lab}.ipynb"
 
 
-def config_cell(notebook):
-    """The raw `# ASSIGNMENT CONFIG` cell of an Otter Assign master."""
-    for cell in notebook.cells:
-        if cell.cell_type == "raw" and cell.source.lstrip().startswith(CONFIG_MARKER):
-            return cell
-    raise ValueError("master notebook has no raw '# ASSIGNMENT CONFIG' cell")
-
-
-def assignment_config(notebook):
-    return yaml.safe_load(config_cell(notebook).source) or {}
-
-
-def points_of(value):
-    return sum(value) if isinstance(value, list) else float(value or 0)
-
-
-def questions(notebook):
-    """[(name, points, manual)] of the questions of a master notebook, in order.
-
-    A question's points are its config's `points`, else the sum of its test cases' `points` (TEST CONFIG
-    blocks), else 1 (Otter's default).
-    """
-    found = []
-    for cell in notebook.cells:
-        source = cell.source.strip()
-        if cell.cell_type == "raw" and QUESTION.match(source):
-            config = yaml.safe_load(QUESTION.sub("", source, count=1)) or {}
-            found.append({"name": config["name"], "points": config.get("points"), "tests": 0.0,
-                          "manual": bool(config.get("manual"))})
-        elif found and cell.cell_type == "code" and (match := TEST_POINTS.search(source)):
-            found[-1]["tests"] += float(match.group(1))
-    return [(q["name"], points_of(q["points"]) if q["points"] is not None else q["tests"] or 1.0, q["manual"])
-            for q in found]
+def read_master(lab):
+    return master.Master.read(master_path(lab))
 
 
 def with_build_defaults(config, lab):
@@ -133,18 +99,19 @@ def lab_inputs(lab, requirements):
     missing = [str(p) for p in data if not p.exists()]
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} missing: run `make data models` first")
-    tooling = [Path(__file__), Path(setup_cell.__file__), Path(lock.__file__), course.COURSE_FILE]
+    tooling = [Path(__file__), Path(master.__file__), Path(setup_cell.__file__), Path(lock.__file__),
+               course.COURSE_FILE]
     return sources + data + [requirements] + tooling + harden.sources()
 
 
 def refresh_setup_cell(lab):
     """Write the setup cell generated from the recipe and course.toml into the master if it differs."""
-    master = nbformat.read(master_path(lab), as_version=4)
-    cell = setup_cell.setup_cell(master)
+    notebook = nbformat.read(master_path(lab), as_version=4)
+    cell = master.setup_cell(notebook)
     fresh = setup_cell.render(lab, recipes.load(lab), course.lab_settings(lab))
     if cell.source != fresh:
         cell.source = fresh
-        nbformat.write(master, master_path(lab))
+        nbformat.write(notebook, master_path(lab))
         print(f"{lab}: refreshed the setup cell of its master ({master_path(lab).name})")
 
 
@@ -152,10 +119,10 @@ def stage(lab, stage_dir):
     """Copy the master and its data files into `stage_dir`."""
     shutil.rmtree(stage_dir, ignore_errors=True)
     shutil.copytree(SOLUTIONS_DIR / lab, stage_dir, ignore=shutil.ignore_patterns("data", ".ipynb_checkpoints"))
-    master = nbformat.read(master_path(lab), as_version=4)
-    config = with_build_defaults(assignment_config(master), lab)
-    config_cell(master).source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
-    nbformat.write(master, stage_dir / f"{lab}.ipynb")
+    edited = read_master(lab)
+    config = with_build_defaults(edited.config, lab)
+    edited.config_cell.source = master.CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
+    nbformat.write(edited.notebook, stage_dir / f"{lab}.ipynb")
     for entry, source in data_sources(lab).items():
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         (stage_dir / entry).parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +173,7 @@ def publish(lab, result_dir, root, grading_lock):
     (zip_path,) = (result_dir / "autograder").glob(f"{lab}-autograder_*.zip")
     (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, autograder_zip(lab, root))
-    manual = [name for name, _, is_manual in questions(nbformat.read(master_path(lab), as_version=4)) if is_manual]
+    manual = [question.name for question in read_master(lab).questions if question.manual]
     harden.install(autograder_zip(lab, root), lab, grading_lock, manual_questions=manual)
 
 
@@ -235,8 +202,8 @@ def build_lab(lab, root=REPO_ROOT, force=False):
     if not force and stamps.is_fresh(stamp, inputs, outputs(lab, root)):
         return False
     work = root / "build" / lab
-    master = stage(lab, work / "stage")
-    otter_assign(master, work / "assign")
+    staged = stage(lab, work / "stage")
+    otter_assign(staged, work / "assign")
     publish(lab, work / "assign", root, grading_lock)
     stamps.write_stamp(stamp, inputs)
     return True

@@ -21,49 +21,20 @@ from functools import partial
 import nbformat
 
 from labkit import REPO_ROOT
+from labkit.autograder.entries import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS
 from labkit.build import autograder_zip, build_lab, lab_names, master_path, solution_notebook
-from labkit.grading import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, grade_submission
+from labkit.grading import grade_submission
+from labkit.master import SOLUTION_MARKER, Master, code_view, is_hidden_test, solution_lines_of_code
 
 CHECK_ROOT = REPO_ROOT / "build" / "check"
-SOLUTION_MARKER = re.compile(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", re.IGNORECASE)
 MIN_WORDS = 3
-
-
-def raw_marker(cell):
-    """The Otter Assign block marker of a raw cell, e.g. 'BEGIN SOLUTION', else None."""
-    match = re.match(r"#\s*((BEGIN|END)\s+(SOLUTION|TESTS|QUESTION|PROMPT))", cell.source.strip(), re.IGNORECASE)
-    return " ".join(match.group(1).upper().split()) if match and cell.cell_type == "raw" else None
-
-
-def solution_lines_of_code(source):
-    """Lines of a code cell that Otter strips: inside # BEGIN/END SOLUTION or ending in # SOLUTION."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        marker = SOLUTION_MARKER.search(line)
-        if marker and marker.group(1):
-            inside = marker.group(1).upper() == "BEGIN"
-        elif marker:
-            lines.append(line[: marker.start()])
-        elif inside:
-            lines.append(line)
-    return lines
-
-
-def is_hidden_test(source):
-    first = source.lstrip().splitlines()[0] if source.strip() else ""
-    config_hidden = re.search(r"^\s*hidden\s*:\s*true", source, re.IGNORECASE | re.MULTILINE)
-    return bool((first.startswith("#") and re.search(r"\bhidden\b", first, re.IGNORECASE)) or config_hidden)
 
 
 def master_secrets(master):
     """(secret lines, public lines) of a master: solutions and hidden tests versus everything else."""
     secret, public = [], []
-    block = None
-    for cell in nbformat.read(master, as_version=4).cells:
-        marker = raw_marker(cell)
-        if marker:
-            block = marker.split()[1] if marker.startswith("BEGIN") and "QUESTION" not in marker else None
-            continue
+    for part in Master.read(master).parts:
+        cell, block = part.cell, part.block
         lines = cell.source.splitlines()
         if block == "TESTS":
             (secret if is_hidden_test(cell.source) else public).extend(lines)
@@ -142,12 +113,10 @@ def expression(line):
 
 def student_view(master):
     """(code, prose) of the student notebook: given code lines outside tests, Markdown outside solutions."""
-    code, prose, block = [], [], None
-    for cell in nbformat.read(master, as_version=4).cells:
-        marker = raw_marker(cell)
-        if marker:
-            block = marker.split()[1] if marker.startswith("BEGIN") and "QUESTION" not in marker else None
-        elif cell.cell_type == "markdown" and block != "SOLUTION":
+    code, prose = [], []
+    for part in Master.read(master).parts:
+        cell, block = part.cell, part.block
+        if cell.cell_type == "markdown" and block != "SOLUTION":
             prose += cell.source.splitlines()
         elif cell.cell_type == "code" and block != "TESTS":
             hidden = solution_lines_of_code(cell.source)
@@ -158,8 +127,7 @@ def student_view(master):
 
 def solution_code(master):
     """The master's solution lines of code (what Otter strips from the student notebook's code cells)."""
-    return [line for cell in nbformat.read(master, as_version=4).cells if cell.cell_type == "code"
-            for line in solution_lines_of_code(cell.source)]
+    return Master.read(master).solution_code()
 
 
 def operations(code, own_functions):
@@ -241,18 +209,8 @@ def functions_in(source):
 def solution_functions(master):
     """{fingerprint: name} of the master's functions that hold solution code (markers removed)."""
     fingerprints = {}
-    for cell in nbformat.read(master, as_version=4).cells:
-        if cell.cell_type != "code" or not solution_lines_of_code(cell.source):
-            continue
-        lines, solved, inside = [], set(), False
-        for line in cell.source.splitlines():
-            marker = SOLUTION_MARKER.search(line)
-            if marker and marker.group(1):
-                inside = marker.group(1).upper() == "BEGIN"
-                continue
-            lines.append(SOLUTION_MARKER.sub("", line) if marker else line)
-            if marker or inside:
-                solved.add(len(lines))
+    for cell in Master.read(master).code_cells():
+        lines, solved = code_view(cell.source)
         for function in functions_in("\n".join(lines)):
             fingerprint = function_fingerprint(copy.deepcopy(function))
             if fingerprint and solved & set(range(function.lineno, function.end_lineno + 1)):

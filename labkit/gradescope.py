@@ -34,7 +34,8 @@ from labkit import REPO_ROOT
 from labkit.autograder import sandbox
 from labkit.build import autograder_zip, lab_names, solution_notebook
 from labkit.check import why
-from labkit.grading import ISOLATION, TIMING, entry_output, gradescope_layout, question_scores, run_autograder
+from labkit.autograder.entries import ISOLATION, TIMING, autograder_error, entry_output, question_scores
+from labkit.grading import gradescope_layout, run_autograder
 
 DOCKER_CAPABILITIES = ("chown", "dac_override", "fsetid", "fowner", "mknod", "net_raw", "setgid", "setuid",
                        "setfcap", "setpcap", "net_bind_service", "sys_chroot", "kill", "audit_write")
@@ -191,7 +192,7 @@ def grade_job(job, memory_mb, timeout):
                        isolation=isolation_summary(results), slowest=slowest_case(results), output=output,
                        results=results)
         lost = [q for q, (e, p) in scores.items() if (e < p if job.kind == "solution" else e > 0)]
-        job.row["why"] = why({"results": results, "error": entry_output(results, "Autograder Error")}, lost)
+        job.row["why"] = why({"results": results, "error": autograder_error(results)}, lost)
     except Exception as err:
         job.row.update(earned=None, possible=None, isolation="-", why=f"\n      {type(err).__name__}: {err}"[-3000:])
     finally:
@@ -205,7 +206,7 @@ def grade_job(job, memory_mb, timeout):
 
 def isolation_summary(results):
     """A short form of the results.json isolation entry: account, network, capabilities (or REDUCED: why)."""
-    entry = next((t["output"] for t in results["tests"] if t.get("name") == ISOLATION), None)
+    entry = entry_output(results, ISOLATION)
     if entry is None:
         return "not stated"
     verdict, *details = entry.splitlines()

@@ -13,11 +13,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-PROBLEMS = "Submission problems"
-FLAGS = "Integrity flags (instructors only)"
-ISOLATION = "Isolation (instructors only)"
-TIME_OUTS = "Time-outs (instructors only)"
-TIMING = "Test timing (instructors only)"
+from labkit.autograder.entries import (FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, autograder_error, entry_output,
+                                      question_scores)
 
 
 class GradingError(RuntimeError):
@@ -48,17 +45,6 @@ def run_autograder(root, timeout=None, command_prefix=(), preexec_fn=None, path=
     return output
 
 
-def question_scores(results):
-    """Map each graded question in an Otter results.json to (earned, possible)."""
-    graded = [t for t in results["tests"] if "max_score" in t and t.get("name") != "Public Tests"]
-    return {t["name"]: (t.get("score") or 0.0, t["max_score"]) for t in graded}
-
-
-def entry_output(results, name):
-    """The output of the results.json entry called `name`, or None."""
-    return "\n".join(t.get("output", "") for t in results["tests"] if t.get("name") == name) or None
-
-
 def grade_submission(autograder_zip, submission, workdir, config=None):
     """Grade `submission` (.ipynb, export .zip or any file) with `autograder_zip`; results.json goes to `workdir`.
 
@@ -84,7 +70,7 @@ def grade_submission(autograder_zip, submission, workdir, config=None):
         "scores": {name: earned for name, (earned, _) in scores.items()},
         "possible": {name: possible for name, (_, possible) in scores.items()},
         "results": results,
-        "error": entry_output(results, "Autograder Error") or entry_output(results, "Autograder Failed"),
+        "error": autograder_error(results),
         "problems": entry_output(results, PROBLEMS),
         "flags": entry_output(results, FLAGS),
         "isolation": entry_output(results, ISOLATION),

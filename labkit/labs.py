@@ -1,15 +1,13 @@
 """`make labs`: every lab at a glance — its questions and points, its recipe's artifacts and whether they are
 built and fresh, and whether its autograder zip is built."""
-import nbformat
-
 from labkit import pipeline, recipes
-from labkit.build import autograder_zip, lab_names, master_path, questions
+from labkit.build import autograder_zip, lab_names, read_master
 
 
 
 def describe(lab):
     """Lines describing one lab."""
-    qs = questions(nbformat.read(master_path(lab), as_version=4))
+    qs = read_master(lab).questions
     auto = sum(p for _, p, manual in qs if not manual)
     manual = sum(p for _, p, manual in qs if manual)
     lines = [f"{lab}: {len(qs)} questions, {auto:g} autograded + {manual:g} manual points; "

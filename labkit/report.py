@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from labkit.autograder.answers import ENTRY_SUFFIX
-from labkit.grading import question_scores
+from labkit.autograder.entries import is_question, question_scores
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
@@ -52,7 +52,7 @@ def question_failures(results):
     failures = {}
     for result in results.values():
         for test in result["tests"]:
-            if "max_score" in test and test.get("name") != "Public Tests":
+            if is_question(test):
                 failures.setdefault(test["name"], Counter()).update(failure_messages(test.get("output", "")))
     return failures
 

@@ -133,11 +133,3 @@ def render(lab, recipe, urls):
     return TEMPLATE.substitute(lab=lab, repository=urls["student_repo"], data_url=urls["data_url"],
                                data_files=file_list(recipe.lab_files, indent=len("DATA_FILES = [")),
                                optional_files=file_list(recipe.optional_files, indent=len("OPTIONAL_FILES = [")))
-
-
-def setup_cell(notebook):
-    """The notebook's setup cell: its first code cell, which must start with MARKER."""
-    cell = next((c for c in notebook.cells if c.cell_type == "code"), None)
-    if cell is None or not cell.source.startswith(MARKER):
-        raise ValueError(f"the first code cell of the master must start with {MARKER!r}")
-    return cell

@@ -45,7 +45,7 @@ from importlib import metadata
 from pathlib import Path
 
 from labkit import REPO_ROOT, build, harden, lock
-from labkit.grading import question_scores
+from labkit.autograder.entries import question_scores
 
 STAND_IN_PYTHON = platform.python_version()
 SKIPPED = 77

@@ -33,8 +33,8 @@ from copydetect.utils import highlight_overlap
 from labkit import REPO_ROOT
 from labkit.autograder.answers import BEGIN, END
 from labkit.batch import submissions
-from labkit.build import master_path, questions
-from labkit.check import raw_marker
+from labkit.build import master_path
+from labkit.master import Master
 from labkit.report import page
 
 K = defaults.NOISE_THRESHOLD  # characters of normalised code per fingerprint
@@ -53,19 +53,9 @@ overflow-x:auto;font-size:.8em;margin:0}mark{background:#ffd966}.above{font-weig
 
 def code_questions(master):
     """Names of the master's questions whose solution holds a code cell, in notebook order."""
-    names = iter(name for name, _, _ in questions(master))
-    found, question, block = [], None, None
-    for cell in master.cells:
-        marker = raw_marker(cell)
-        if marker == "BEGIN QUESTION":
-            question = next(names)
-        elif marker == "END QUESTION":
-            question = None
-        elif marker:
-            block = marker.split()[1] if marker.startswith("BEGIN") else None
-        elif question and block == "SOLUTION" and cell.cell_type == "code" and question not in found:
-            found.append(question)
-    return found
+    parts = Master(master).parts
+    return list(dict.fromkeys(part.question for part in parts
+                              if part.question and part.block == "SOLUTION" and part.cell.cell_type == "code"))
 
 
 def source_of(cell):
@@ -76,7 +66,7 @@ def source_of(cell):
 def question_regions(cells, lab_questions):
     """{question: indices of the code cells of its part of a student notebook}.
 
-    `lab_questions` are build.questions() of the master: the k-th `<!-- BEGIN QUESTION -->` marker opens the
+    `lab_questions` are Master.questions: the k-th `<!-- BEGIN QUESTION -->` marker opens the
     k-th manual question (as the autograder's answers.py counts them); code outside manual blocks belongs to
     the next `grader.check("<question>")` cell, and code after the last one (or in a notebook whose checks were
     deleted) to the last autograded question, so that no code of the student's goes uncompared.
@@ -162,13 +152,13 @@ def fingerprint(code, boilerplate=None, name="answer.py", window=WINDOW):
 
 @lru_cache(maxsize=None)
 def lab_layout(lab):
-    """(build.questions of the master, its code questions, the student notebook's code cells (stripped),
+    """(the master's questions, its code questions, the student notebook's code cells (stripped),
     hashes of their code)."""
     master = nbformat.read(master_path(lab), as_version=4)
     student = nbformat.read(REPO_ROOT / "labs" / lab / f"{lab}.ipynb", as_version=4)
     given = [cell.source for cell in student.cells if cell.cell_type == "code"]
     boilerplate = np.array(sorted(fingerprint("\n\n".join(given), window=1).hashes), dtype=np.int64)
-    return questions(master), code_questions(master), frozenset(g.strip() for g in given), boilerplate
+    return Master(master).questions, code_questions(master), frozenset(g.strip() for g in given), boilerplate
 
 
 @lru_cache(maxsize=100_000)

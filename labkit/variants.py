@@ -13,8 +13,7 @@ from pathlib import Path
 import nbformat
 
 from labkit.grading import grade_submission
-
-SOLUTION_MARKER = re.compile(r"^\s*# (BEGIN|END) SOLUTION( NO PROMPT)?\s*$")
+from labkit.master import Master, code_view
 
 
 @dataclass(frozen=True)
@@ -41,23 +40,15 @@ def bug(anchor, question, feedback, may_lose=()):
 
 def solution_notebook(master_path, lab):
     """The master as a completed student notebook: solutions kept, markers, raw cells and test cells dropped."""
-    master = nbformat.read(master_path, as_version=4)
-    cells, in_tests = [], False
-    for cell in master.cells:
-        source = cell.source.strip()
-        if cell.cell_type == "raw":
-            in_tests = source.startswith("# BEGIN TESTS") or (in_tests and not source.startswith("# END TESTS"))
-            continue
-        if in_tests:
-            continue
+    master = Master.read(master_path)
+    cells = [part.cell for part in master.parts if part.cell.cell_type != "raw" and part.block != "TESTS"]
+    for cell in cells:
         if cell.cell_type == "code":
-            lines = [line for line in cell.source.split("\n") if not SOLUTION_MARKER.match(line)]
-            cell.source = "\n".join(re.sub(r"\s*# SOLUTION\s*$", "", line) for line in lines)
+            cell.source = "\n".join(code_view(cell.source)[0])
             cell.outputs, cell.execution_count = [], None
-        cells.append(cell)
-    master.cells = cells
-    master.metadata["otter"] = {"assignment_name": lab}
-    return master
+    notebook = master.notebook
+    notebook.cells, notebook.metadata["otter"] = cells, {"assignment_name": lab}
+    return notebook
 
 
 def with_snippets(notebook, snippets):

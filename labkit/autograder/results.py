@@ -1,17 +1,16 @@
 """results.json for one submission: per-case outcomes scored against the pristine tests, in Otter's format.
 
-Besides Otter's entries (Public Tests and one per question) it adds "Submission problems" (visible: what
-went wrong, cell by cell), each written answer (shown to students once grades are published) and "Integrity
-flags" (instructors only); a flagged submission scores 0. The per-question entries, hidden tests' scores and
-messages included, are shown to students once grades are published; a hidden case's message never quotes its
-test's source. Otter is slow to import, so only scoring imports it.
+Besides Otter's entries (the public tests' summary and one per question) it adds the submission's problems
+(visible: what went wrong, cell by cell), each written answer (shown to students once grades are published) and
+the integrity flags (instructors only; entry names in entries.py); a flagged submission scores 0. The
+per-question entries, hidden tests' scores and messages included, are shown to students once grades are
+published; a hidden case's message never quotes its test's source. Otter is slow to import, so only scoring imports it.
 """
 import ast
 import json
 import re
 
-PROBLEMS = "Submission problems"
-FLAGS = "Integrity flags (instructors only)"
+from entries import FLAGS, instructors_entry, problems_entry
 
 
 def is_hidden_case(node):
@@ -101,12 +100,10 @@ def gradescope_results(grading):
     config = AutograderConfig({"show_hidden": True, "force_public_test_summary": True})
     results = GradingResults(list(grading.graded_files().values())).to_gradescope_dict(config)
     if grading.messages():
-        results["tests"].insert(0, {"name": PROBLEMS, "visibility": "visible", "status": "failed",
-                                    "output": "\n".join(grading.messages())})
+        results["tests"].insert(0, problems_entry("\n".join(grading.messages())))
     results["tests"] += grading.answer_entries
     if grading.flags:
-        results["tests"].append({"name": FLAGS, "visibility": "hidden", "status": "failed",
-                                 "output": "\n".join(grading.flags)})
+        results["tests"].append(instructors_entry(FLAGS, "\n".join(grading.flags)))
     return results
 
 

@@ -24,14 +24,12 @@ import types
 from pathlib import Path
 
 import sandbox
-from results import PROBLEMS, Grading, gradescope_results, write_results
+from entries import ISOLATION, TIME_OUTS, instructors_entry, problems_entry
+from results import Grading, gradescope_results, write_results
 
 HERE = Path(__file__).resolve().parent
 PR_SET_CHILD_SUBREAPER = 36
 RESERVE_MB = 16  # disk space set aside before grading, so that a kernel that fills the disk leaves a results.json
-ISOLATION = "Isolation (instructors only)"
-TIME_OUTS = "Time-outs (instructors only)"
-TIMING = "Test timing (instructors only)"
 UNFINISHED = ("Grading did not finish (the grader was stopped before it could report), so this submission "
               "has 0 points for now.")
 
@@ -121,8 +119,7 @@ def close_to_student(root):
 
 def unfinished_results():
     """results.json while grading runs: 0 points and why (written before any student code runs)."""
-    return {"score": 0.0, "tests": [{"name": PROBLEMS, "visibility": "visible", "status": "failed",
-                                     "output": UNFINISHED}]}
+    return {"score": 0.0, "tests": [problems_entry(UNFINISHED)]}
 
 
 def set_aside(path):
@@ -159,8 +156,7 @@ def isolation_entry(reduced, observed):
         verdict = "Isolated, but the kernel had network access (the platform allows no network namespace)."
     else:
         verdict = "Full isolation."
-    return {"name": ISOLATION, "visibility": "hidden", "status": "failed" if shortfalls else "passed",
-            "output": "\n".join([verdict, *details])}
+    return instructors_entry(ISOLATION, "\n".join([verdict, *details]), passed=not shortfalls)
 
 
 def main(root):
@@ -197,8 +193,7 @@ def main(root):
         grading.problems.append(failure)
         found = {"results": gradescope_results(grading), "isolation": {}}
         if failure.startswith("Time-out"):
-            found["results"]["tests"].append({"name": TIME_OUTS, "visibility": "hidden", "status": "failed",
-                                              "output": failure})
+            found["results"]["tests"].append(instructors_entry(TIME_OUTS, failure))
     found["results"]["tests"].append(isolation_entry(reduced, found["isolation"]))
     write_results(root, found["results"])
     for test in found["results"]["tests"]:

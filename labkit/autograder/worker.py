@@ -26,8 +26,9 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 import sandbox
 from answers import manual_answers, results_entries
+from entries import TIME_OUTS, TIMING, instructors_entry
 from results import Grading, gradescope_results
-from supervise import TIME_OUTS, TIMING, lean_otter, load_config
+from supervise import lean_otter, load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
@@ -281,8 +282,7 @@ def time_outs(grading):
              if outcome["message"].startswith(f"❌ Test case failed\n{TIME_OUT}")]
     found += [note for note in grading.cell_notes if "(the time limit per cell)" in note]
     found += [note for note in grading.skipped.values() if "never finished" in note]
-    return found and {"name": TIME_OUTS, "visibility": "hidden", "status": "failed",
-                      "output": "Ran past a time limit (not a wrong answer):\n" + "\n".join(found)}
+    return found and instructors_entry(TIME_OUTS, "Ran past a time limit (not a wrong answer):\n" + "\n".join(found))
 
 
 def timing(grading, config, shown=5):
@@ -292,9 +292,8 @@ def timing(grading, config, shown=5):
     if not cases:
         return None
     lines = [f"{name}: {seconds:.1f} s" for seconds, name in cases[:shown]]
-    return {"name": TIMING, "visibility": "hidden", "status": "passed",
-            "output": f"The slowest test cases (of {len(cases)}; limit {config['test_timeout']} s each):\n"
-                      + "\n".join(lines)}
+    header = f"The slowest test cases (of {len(cases)}; limit {config['test_timeout']} s each):"
+    return instructors_entry(TIMING, "\n".join([header, *lines]), passed=True)
 
 
 def main(root):

@@ -1,7 +1,7 @@
 """What `grader.check` says in the notebook: a variant submission run in a fresh process, as a student runs it.
 
 The autograder grades in an isolated kernel and hands student code copies (contiguous tensors, values instead
-of views). A variant suite compares the public verdicts found here with the autograder's "Public Tests" entry,
+of views). A variant suite compares the public verdicts found here with the autograder's PUBLIC_TESTS entry,
 so that a student is never told one thing by the notebook and another by Gradescope.
 """
 import contextlib
@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 import matplotlib
 import nbformat
 
+from labkit.autograder.entries import PUBLIC_TESTS
 from labkit.variants import solution_notebook, with_snippets
 
 
@@ -53,6 +54,6 @@ def run_in_this_process(suite, label, questions):
 
 
 def autograder_public_verdicts(result):
-    """{question: True when its public tests pass}, from the autograder's "Public Tests" entry."""
-    output = next(t["output"] for t in result["results"]["tests"] if t.get("name") == "Public Tests")
+    """{question: True when its public tests pass}, from the autograder's PUBLIC_TESTS entry."""
+    output = next(t["output"] for t in result["results"]["tests"] if t.get("name") == PUBLIC_TESTS)
     return {question: f"{question} results: All test cases passed!" in output for question in result["possible"]}

@@ -10,6 +10,8 @@ from labkit.recipes.attention_from_scratch import data, report
 from labkit.recipes.attention_from_scratch.model import GPT, GPTConfig, causal_self_attention, \
     naive_causal_self_attention
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 OUT = BUILD_DATA_DIR / "attention-from-scratch"
 
 

@@ -28,12 +28,13 @@ import torch
 
 from labkit import batch, build
 from labkit.autograder import channel, sandbox
-from labkit.autograder.results import Grading, gradescope_results, only_cases
-from labkit.grading import TIMING, grade_submission
+from labkit.autograder.entries import FLAGS, PUBLIC_TESTS, TIMING
+from labkit.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "labkit" / "autograder"))  # testing.py imports its neighbours as in the zip
 import testing  # noqa: E402
+from results import Grading, gradescope_results, only_cases  # noqa: E402
 AUTOGRADER_ZIP = Path(os.environ.get("LAB2_6_AUTOGRADER_ZIP", build.autograder_zip("lab2-6")))
 SOLUTION = build.solution_notebook("lab2-6")
 STUDENT = ROOT / "labs" / "lab2-6" / "lab2-6.ipynb"
@@ -517,7 +518,7 @@ def test_attacks_on_the_graders_processes_and_files_earn_nothing(graded):
     result = graded["escape"]
     assert set(result["possible"]) == QUESTIONS and total(result) == 0 and full(result) == 20
     assert re.search(r"\(`import os`\) ended the Python process \(kernel died\); it was skipped", result["problems"])
-    assert "Public Tests" in {t["name"] for t in result["results"]["tests"]}  # the grader's own results.json
+    assert PUBLIC_TESTS in {t["name"] for t in result["results"]["tests"]}  # the grader's own results.json
     assert not student_processes()  # nothing the submissions started survives grading
     assert not any(path.exists() for path in PLANTED)  # nor what they left in /tmp and /dev/shm
 
@@ -531,7 +532,7 @@ def test_attacks_on_the_tests_earn_nothing_and_are_flagged(graded):
     assert "interfered with the grader" in result["problems"]
     assert "object of an earlier test case" in result["flags"]
     assert "private attribute __dict__" in result["flags"]
-    flags_entry = next(t for t in result["results"]["tests"] if t["name"].startswith("Integrity flags"))
+    flags_entry = next(t for t in result["results"]["tests"] if t["name"] == FLAGS)
     assert flags_entry["visibility"] == "hidden"
 
 
@@ -589,7 +590,7 @@ def test_a_kernel_breaking_the_protocol_in_the_hidden_tests_learns_nothing(grade
     assert total(result) == 0 and "LEAKED" not in visible_text(result) and "hidden tests" not in visible_text(result)
     assert "The tests could not finish: the notebook's kernel broke the grading protocol" in result["problems"]
     assert "during the hidden tests" in result["flags"] and "LEAKED hidden shape 3x4x8" in result["flags"]
-    public = next(t for t in result["results"]["tests"] if t["name"] == "Public Tests")["output"]
+    public = next(t for t in result["results"]["tests"] if t["name"] == PUBLIC_TESTS)["output"]
     assert "passed" not in public  # the public results, though they passed, would tell the phase
 
 
@@ -659,6 +660,7 @@ def serving(namespace):
     return channel.Channel(trusted, "trusted", interrupt=lambda: None)
 
 
+@pytest.mark.fast
 def test_channel_copies_values_and_stands_in_for_the_rest():
     class Subclass(torch.Tensor):
         pass
@@ -697,6 +699,7 @@ def test_channel_copies_values_and_stands_in_for_the_rest():
                               "used a function object of an earlier test case"]
 
 
+@pytest.mark.fast
 def test_channel_refuses_pickles_and_malformed_messages():
     buffer = io.BytesIO()
     numpy.save(buffer, numpy.array([object()]), allow_pickle=True)
@@ -709,6 +712,7 @@ def test_channel_refuses_pickles_and_malformed_messages():
             channel.Channel(trusted, "trusted", interrupt=lambda: None).request("seed", None, 0)
 
 
+@pytest.mark.fast
 def test_channel_spoils_in_place_edits_unless_a_call_writes_back():
     def edit_in_place(x, *, y, mask):
         x /= 2
@@ -744,6 +748,7 @@ def test_channel_spoils_in_place_edits_unless_a_call_writes_back():
     assert not wire.incidents
 
 
+@pytest.mark.fast
 def test_grader_side_libraries_never_see_a_student_objects_array_interface():
     grader_memory = numpy.arange(4, dtype=numpy.float64)
     address = grader_memory.__array_interface__["data"][0]
@@ -775,6 +780,7 @@ def test_grader_side_libraries_never_see_a_student_objects_array_interface():
     wire.end_case()
 
 
+@pytest.mark.fast
 def test_changing_a_tests_object_is_refused_and_flagged():
     def tamper(model):
         for attempt in (lambda: model.load_state_dict({"weight": torch.zeros(3, 2)}),
@@ -819,6 +825,7 @@ def broken_grading(phase_of_violation):
     return grading
 
 
+@pytest.mark.fast
 def test_a_broken_protocol_tells_the_student_neither_its_text_nor_the_phase():
     public, hidden = broken_grading("public"), broken_grading("hidden")
     visible = [[t for t in gradescope_results(g)["tests"] if t.get("visibility") == "visible"] for g in (public, hidden)]
@@ -829,6 +836,7 @@ def test_a_broken_protocol_tells_the_student_neither_its_text_nor_the_phase():
     assert all(t.get("score", 0) == 0 for t in gradescope_results(hidden)["tests"])
 
 
+@pytest.mark.fast
 def test_in_kernel_helpers_run_next_to_the_students_objects():
     def grad_norms(model):  # a test's helper: it observes, the test judges
         import torch
@@ -850,12 +858,14 @@ def test_in_kernel_helpers_run_next_to_the_students_objects():
     wire.end_case()
 
 
+@pytest.mark.fast
 def test_proxies_never_pose_as_tensors_or_arrays():
     for bases in (("torch.Tensor",), ("torch.nn.parameter.Parameter",), ("numpy.ndarray",), ("builtins.dict",)):
         assert channel.library_class("Fake", bases) is None
     assert issubclass(channel.library_class("Fake", ("torch.nn.modules.linear.Linear",)), torch.nn.Linear)
 
 
+@pytest.mark.fast
 def test_library_probes_of_a_tests_objects_are_refused_without_a_flag():
     namespace = {"copy_of": lambda f: __import__("copy").deepcopy(f), "has": hasattr}
     wire = serving(namespace)
@@ -869,6 +879,7 @@ def test_library_probes_of_a_tests_objects_are_refused_without_a_flag():
     wire.end_case()
 
 
+@pytest.mark.fast
 def test_hidden_results_reach_students_once_published_without_test_source():
     source = ('from otter.test_files import test_case\nOK_FORMAT = False\nname = "q"\npoints = 2\n'
               '@test_case(points=1, hidden=False)\ndef test_public():\n    pass\n'
@@ -879,7 +890,7 @@ def test_hidden_results_reach_students_once_published_without_test_source():
                             "❌ Test case failed\nError at line 10 in test q:\n      assert 1 == 2, \"It looks like X\"\n"
                             "AssertionError: It looks like X")}]}}
     entries = {t["name"]: t for t in gradescope_results(grading)["tests"]}
-    assert entries["Public Tests"]["visibility"] == "visible"
+    assert entries[PUBLIC_TESTS]["visibility"] == "visible"
     assert entries["q"]["visibility"] == "after_published" and entries["q"]["score"] == 1
     assert "AssertionError: It looks like X" in entries["q"]["output"]
     assert "assert 1 == 2" not in entries["q"]["output"] and "Error at line" not in entries["q"]["output"]

@@ -64,6 +64,7 @@ def toy_repo(tmp_path_factory):
         yield repo
 
 
+@pytest.mark.fast
 def test_installed_pin_pins_the_tested_version(tmp_path):
     lines = build.read_requirements("# comment\ntorch>=2\nmatplotlib>=3\nno-such-package>=1\n")
     torch_version = metadata.version("torch").split("+")[0]

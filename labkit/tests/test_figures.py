@@ -2,8 +2,11 @@
 import base64
 
 import nbformat
+import pytest
 
 from labkit.figures import tagged_images
+
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 
 PNG = b"\x89PNG\r\n\x1a\nfake image"
 

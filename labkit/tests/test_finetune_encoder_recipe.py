@@ -12,6 +12,8 @@ from labkit import BUILD_DATA_DIR
 from labkit.recipes import load
 from labkit.recipes.finetune_encoder import data, models
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 OUT = BUILD_DATA_DIR / "finetune-encoder"
 RECIPE = load("finetune-encoder")
 DISPUTED = [49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 62, 63]

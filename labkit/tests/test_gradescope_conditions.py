@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from labkit import build, gradescope
-from labkit.grading import ISOLATION
+from labkit.autograder.entries import ISOLATION
 
 WHY_NOT = gradescope.unavailable()
 needs_conditions = pytest.mark.skipif(WHY_NOT is not None, reason=f"SKIPPED, not passed: {WHY_NOT}")
@@ -64,6 +64,7 @@ def test_with_root_closed_the_solution_keeps_full_marks_and_says_why(jobs):
     assert "other users may not enter /root" in isolation(job)
 
 
+@pytest.mark.fast
 def test_no_cgroups_is_reported_skipped_never_passed(monkeypatch, capsys):
     monkeypatch.setattr(gradescope, "cgroup_version", lambda: None)
     monkeypatch.setattr(gradescope.os, "geteuid", lambda: 0)
@@ -73,6 +74,7 @@ def test_no_cgroups_is_reported_skipped_never_passed(monkeypatch, capsys):
     assert "SKIPPED (not passed)" in printed and "cgroup" in printed and "PASS" not in printed
 
 
+@pytest.mark.fast
 def test_quotas_of_gradings_side_by_side_never_exceed_the_cores():
     budget, running, most, lock = gradescope.Budget(2), [0.0], [0.0], threading.Lock()
 

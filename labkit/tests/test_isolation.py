@@ -25,7 +25,8 @@ import pytest
 from labkit import REPO_ROOT, build, gradescope
 from labkit.autograder import sandbox
 from labkit.check import why
-from labkit.grading import ISOLATION, PROBLEMS, TIME_OUTS, grade_submission, gradescope_layout, run_autograder
+from labkit.autograder.entries import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, question_scores
+from labkit.grading import grade_submission, gradescope_layout, run_autograder
 
 sys.path.insert(0, str(REPO_ROOT / "labkit" / "autograder"))  # worker.py and testing.py import their neighbours
 import channel  # noqa: E402
@@ -105,12 +106,13 @@ def entry(results, name):
 
 
 def score(results):
-    graded = [t for t in results["tests"] if "max_score" in t and t["name"] != "Public Tests"]
-    return sum(t.get("score") or 0 for t in graded), sum(t["max_score"] for t in graded)
+    scores = question_scores(results).values()
+    return sum(earned for earned, _ in scores), sum(possible for _, possible in scores)
 
 
 # Fast checks of the pieces.
 
+@pytest.mark.fast
 def test_remove_tree_survives_a_3000_deep_chain(tmp_path):
     fd = os.open(tmp_path, os.O_RDONLY)
     for _ in range(DEPTH):
@@ -125,6 +127,7 @@ def test_remove_tree_survives_a_3000_deep_chain(tmp_path):
     sandbox.remove_tree(tmp_path / "missing")  # never raises
 
 
+@pytest.mark.fast
 def test_account_locks_are_machine_wide_whatever_tmpdir(tmp_path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     tempfile.tempdir = None
@@ -135,6 +138,7 @@ def test_account_locks_are_machine_wide_whatever_tmpdir(tmp_path, monkeypatch):
     assert str(folder.parent) in sandbox.LOCK_FOLDERS and not folder.is_relative_to(tmp_path)
 
 
+@pytest.mark.fast
 def test_submitted_zip_extraction_is_capped(tmp_path):
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -161,6 +165,7 @@ def test_a_zip_bomb_is_a_submission_problem_with_results(tmp_path):
     assert total(result) == (0, 20)
 
 
+@pytest.mark.fast
 def test_a_time_out_says_so_names_the_test_and_the_limit_and_is_listed_for_instructors():
     def hang(env):
         raise channel.CallTimeout()
@@ -179,6 +184,7 @@ def test_a_time_out_says_so_names_the_test_and_the_limit_and_is_listed_for_instr
     assert worker.time_outs(grading) == []  # a wrong answer is not a time-out
 
 
+@pytest.mark.fast
 def test_each_case_is_timed_and_the_slowest_are_listed_for_instructors():
     def slow(env):
         time.sleep(0.3)
@@ -197,13 +203,14 @@ def test_each_case_is_timed_and_the_slowest_are_listed_for_instructors():
     assert worker.timing(Grading({}), {"test_timeout": 60}) is None  # no case ran (e.g. the tests could not finish)
 
 
+@pytest.mark.fast
 def test_make_check_says_why():
     results = {"tests": [
         {"name": PROBLEMS, "output": "code cell 3 (`x = 1 / 0`) raised ZeroDivisionError: division by zero"},
         {"name": "attention", "score": 0, "max_score": 6, "output":
             "attention - 1 result:\n    ✅ Test case passed\nattention - 2 result:\n    ❌ Test case failed\n"
             "    the weights should sum to 1 over the keys"},
-        {"name": "Integrity flags (instructors only)", "output": "The submission wrote test files: tests/x.py"},
+        {"name": FLAGS, "output": "The submission wrote test files: tests/x.py"},
         {"name": ISOLATION, "status": "passed", "output": "Full isolation."}]}
     said = why({"results": results, "error": None}, ["attention"])
     assert "weights should sum to 1 over the keys" in said and "Test case passed" not in said

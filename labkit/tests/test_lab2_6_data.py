@@ -12,6 +12,8 @@ from labkit.recipes.lab2_6.federalist import (ParseError, authorship, byline_dis
 from labkit.recipes.lab2_6.prepare import build_dataset
 from labkit.recipes.lab2_6.tokenizer import PAD, UNK, encode, load_hf_tokenizer, train_tokenizer, words
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 MIRROR = os.environ.get("RAW_MIRROR", str(REPO_ROOT.parent / "shared" / "data" / "raw"))
 
 

@@ -9,6 +9,8 @@ from labkit.recipes.lab2_6.evaluate import UnigramLM, own_author_wins, perplexit
 from labkit.recipes.lab2_6.models import ARCHITECTURES, load_model, model_filename
 from labkit.recipes.lab2_6.train import mean_nll, train_model, windows
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 VOCAB = 50
 
 

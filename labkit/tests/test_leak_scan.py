@@ -7,6 +7,8 @@ import pytest
 from labkit.build import master_path
 from labkit.check import Published, find_leaks
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 LAB = "attention-from-scratch"
 
 # Public-test code that gives an answer away without copying a solution line verbatim.

@@ -17,6 +17,8 @@ from labkit.recipes.numpy_rnn_transformer.model import (CharGRU, CharRNN, Transf
                                                         sinusoidal_positions, transformer_arrays)
 from labkit.recipes.numpy_rnn_transformer.report import EXPECTED, MODEL_CARD, REPORT
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 LAB = "numpy-rnn-transformer"
 OUT = BUILD_DATA_DIR / LAB
 

@@ -14,6 +14,8 @@ import pytest
 
 from labkit import REPO_ROOT
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 SEEDS = Path(os.environ.get("SEEDS_DIR", REPO_ROOT.parent / "shared" / "seeds"))
 N = 10
 

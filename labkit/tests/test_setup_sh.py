@@ -41,6 +41,7 @@ def grading_lock():
     return build.autograder_lock(build.read_requirements(build.student_requirements(LAB)))
 
 
+@pytest.mark.fast
 def test_lock_pins_every_package_to_a_tested_version_with_its_hashes(grading_lock):
     locked = entries(grading_lock.requirements())
     assert len(locked) == len(grading_lock.packages()) > 50
@@ -52,6 +53,7 @@ def test_lock_pins_every_package_to_a_tested_version_with_its_hashes(grading_loc
     assert not [name for name in pins if re.match(r"nvidia-|triton|playwright|pypdf|sphinx$", name)]
 
 
+@pytest.mark.fast
 def test_lock_names_pytorchs_cpu_wheel_for_the_course_python(grading_lock):
     (torch,) = [(pin, hashes) for pin, hashes in entries(grading_lock.requirements()) if pin.startswith("torch")]
     tag = "cp" + build.COLAB_PYTHON.replace(".", "")
@@ -62,6 +64,7 @@ def test_lock_names_pytorchs_cpu_wheel_for_the_course_python(grading_lock):
     assert grading_lock.python == build.COLAB_PYTHON
 
 
+@pytest.mark.fast
 def test_recorded_cpu_wheel_hash_matches_the_wheel_at_hand():
     """The recorded sha256 of the CPU wheel this machine has (pip's find-links) is that wheel's."""
     python = platform.python_version()
@@ -72,6 +75,7 @@ def test_recorded_cpu_wheel_hash_matches_the_wheel_at_hand():
     assert hashlib.sha256(wheel.read_bytes()).hexdigest() == lock.torch_wheel(python).sha256
 
 
+@pytest.mark.fast
 def test_zip_carries_the_lock_and_labkits_installer_only(grading_lock):
     with zipfile.ZipFile(build.autograder_zip(LAB)) as zf:
         names = set(zf.namelist())
@@ -99,6 +103,7 @@ def run_setup(tmp_path, grading_lock, **environment):
     return done, [call.split()[0] for call in calls if call]
 
 
+@pytest.mark.fast
 def test_setup_sh_makes_the_account_before_any_other_step(tmp_path, grading_lock):
     done, calls = run_setup(tmp_path, grading_lock)
     assert done.returncode != 0 and "labkit setup.sh: FAILED: could not install uv" in done.stderr
@@ -106,6 +111,7 @@ def test_setup_sh_makes_the_account_before_any_other_step(tmp_path, grading_lock
     assert "labkit setup.sh: account labkit-student-0 is uid 999" in done.stdout
 
 
+@pytest.mark.fast
 def test_setup_sh_fails_loudly_when_the_account_cannot_be_made(tmp_path, grading_lock):
     done, calls = run_setup(tmp_path, grading_lock, USERADD_FAILS="1")
     assert done.returncode != 0

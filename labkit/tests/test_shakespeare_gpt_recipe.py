@@ -26,6 +26,7 @@ def built(relative):
     return path
 
 
+@pytest.mark.fast
 def test_prepare_writes_text_and_sorted_vocabulary(tmp_path):
     raw = tmp_path / TINY_SHAKESPEARE.filename
     raw.write_text("ROMEO:\nAy me!\n" * 10, encoding="utf-8")
@@ -35,6 +36,7 @@ def test_prepare_writes_text_and_sorted_vocabulary(tmp_path):
     assert vocab["chars"] == sorted(set(text)) and vocab["train_chars"] == int(0.9 * len(text))
 
 
+@pytest.mark.fast
 def test_built_text_is_the_verified_raw_text_with_65_characters():
     assert sha256_of(built(data.TEXT_FILE)) == TINY_SHAKESPEARE.sha256
     text, vocab = data.load(OUT)
@@ -42,6 +44,7 @@ def test_built_text_is_the_verified_raw_text_with_65_characters():
     assert vocab["train_chars"] == 1_003_854 and vocab["num_chars"] == 1_115_394
 
 
+@pytest.mark.fast
 def test_batches_are_windows_shifted_by_one():
     ids = torch.arange(100)
     x, y = train.get_batch(ids, context_window_size=8, batch_size=5, generator=torch.Generator().manual_seed(0))
@@ -49,6 +52,7 @@ def test_batches_are_windows_shifted_by_one():
     assert torch.equal(y, x + 1)
 
 
+@pytest.mark.fast
 def test_learning_rate_warms_up_then_decays_to_min_lr():
     config = train.NANOGPT_CPU
     rates = [train.learning_rate(config, it) for it in range(config.max_iters + 1)]
@@ -58,6 +62,7 @@ def test_learning_rate_warms_up_then_decays_to_min_lr():
     assert all(a >= b for a, b in zip(rates[config.warmup_iters:], rates[config.warmup_iters + 1:]))
 
 
+@pytest.mark.fast
 def test_nanogpt_configuration_is_the_documented_cpu_run():
     c = train.NANOGPT_CPU
     assert (c.n_layers, c.num_heads, c.embed_size, c.context_window_size, c.batch_size) == (4, 4, 128, 64, 12)
@@ -71,6 +76,7 @@ def reference_model():
     return model.eval(), config
 
 
+@pytest.mark.fast
 def test_reference_model_loads_without_pickle_and_uses_the_lab_names():
     model, config = reference_model()
     assert config == {"vocab_size": 65, **train.REFERENCE.model_args()}
@@ -92,6 +98,7 @@ def master_namespace():
     return namespace
 
 
+@pytest.mark.fast
 def test_master_transformer_matches_the_recipe_model_on_the_reference_weights():
     model, config = reference_model()
     student_class = master_namespace()["TransformerLM"]
@@ -102,6 +109,7 @@ def test_master_transformer_matches_the_recipe_model_on_the_reference_weights():
         assert torch.allclose(student(ids)[0], model(ids)[0], atol=1e-5)
 
 
+@pytest.mark.fast
 def test_reference_report_meets_the_loss_target_and_is_complete():
     report = json.loads(built(train.REPORT_FILE).read_text())
     for key in ["val_loss", "train_loss", "iterations", "train_seconds", "cpu_seconds", "curve", "target", "sample"]:
@@ -110,6 +118,7 @@ def test_reference_report_meets_the_loss_target_and_is_complete():
     assert built(train.CURVE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.fast
 def test_reference_model_predicts_shakespeare_well():
     model, config = reference_model()
     text, vocab = data.load(OUT)
@@ -165,6 +174,7 @@ def answers_text():
     return "\n".join(c.source for c in nbformat.read(MASTER, as_version=4).cells if c.cell_type == "markdown")
 
 
+@pytest.mark.fast
 def test_sample_answers_quote_the_cpu_figures_this_test_checks():
     text = answers_text()
     for name, loss in QUOTED_CPU_LOSSES.items():
@@ -189,6 +199,7 @@ def test_cpu_story_of_the_answers_holds(cpu_run):
     assert loss["transformer"] < min(v for k, v in loss.items() if k != "transformer") - 0.1
 
 
+@pytest.mark.fast
 def test_reference_loss_is_the_quoted_one():
     report = json.loads(built(train.REPORT_FILE).read_text())
     assert 1.55 <= report["val_loss"] <= 1.65, f"answers quote about 1.6, the report says {report['val_loss']}"

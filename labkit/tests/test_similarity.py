@@ -23,10 +23,13 @@ from test_instructor_report import CHROMIUM, rendered_text
 
 from labkit import REPO_ROOT
 from labkit.autograder.answers import BEGIN, END
-from labkit.build import lab_names, questions, solution_notebook
+from labkit.build import lab_names, solution_notebook
 from labkit.disguise import answered, disguised, independent_solutions, write_submission
+from labkit.master import Master
 from labkit.similarity import (THRESHOLD, code_questions, common_limit, compare_folder, lab_layout,
                                question_regions, shared_counts, without_common)
+
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 
 
 def copy_name(name):
@@ -85,7 +88,7 @@ def test_code_of_a_manual_question_is_compared_and_written_answers_are_not():
     student = [code("x = 1"), code('grader.check("auto")'), md(f"{BEGIN}\n**Question.**"), md("Because."),
                md(END), md(f"{BEGIN}\nPlot it."), code("plt.plot(x)"), md(f"{END}\n\nNext part"), code("y = 2")]
     # y = 2 comes after the last check: it is compared with the last autograded question
-    assert question_regions(student, questions(master)) == {"auto": [0, 8], "plot": [6]}
+    assert question_regions(student, Master(master).questions) == {"auto": [0, 8], "plot": [6]}
 
 
 @pytest.mark.parametrize("lab", ["attention-from-scratch", "numpy-rnn-transformer"])

@@ -12,7 +12,7 @@ import threading
 import nbformat
 import pytest
 
-from labkit import course, publish, recipes, setup_cell
+from labkit import course, master, publish, recipes, setup_cell
 from labkit.build import data_sources, master_path, student_requirements
 from labkit.check import master_secrets
 
@@ -100,6 +100,7 @@ def student_repo(site, tmp_path_factory):
     return publish.export_student_repo(LAB, tmp_path_factory.mktemp("student") / LAB, course_file=site.course_file)
 
 
+@pytest.mark.fast
 def test_course_ships_no_organisation_and_the_python_of_colab():
     from labkit import colab
 
@@ -110,6 +111,7 @@ def test_course_ships_no_organisation_and_the_python_of_colab():
     assert unpublished["student_repo"] == unpublished["data_url"] == unpublished["colab_url"] == ""
 
 
+@pytest.mark.fast
 def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
     target = tmp_path / LAB
     with pytest.raises(course.CourseError, match=r"sets no `org`.*org = "):
@@ -120,10 +122,11 @@ def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
     assert done.returncode == 2 and "error: course.toml sets no `org`" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.fast
 def test_setup_cell_without_an_organisation_says_so_instead_of_a_404(tmp_path):
     """The committed notebooks are built without org: on Colab their setup cell explains, it does not 404."""
     notebook = nbformat.read(publish.REPO_ROOT / "labs" / LAB / f"{LAB}.ipynb", as_version=4)
-    setup = setup_cell.setup_cell(notebook).source
+    setup = master.setup_cell(notebook).source
     assert setup == setup_cell.render(LAB, recipes.load(LAB), course.lab_settings(LAB))
     done = subprocess.run([sys.executable, "-c", setup], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                           env=offline_env())
