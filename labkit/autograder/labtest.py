@@ -11,11 +11,13 @@ and the helper reads the library as the global name `labtest`.
 Expected values and references never live here: they stay in the hidden test cells.
 """
 import json
+import math
 import pathlib
 import sys
 import types
 
 import torch
+import torch.nn.functional as F
 
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -166,13 +168,36 @@ def trace_calls(function, args, own, library):
     return out, calls, error
 
 
+def data_folders(lab):
+    """Where a lab's files may be: data/ next to the notebook (and when grading), else data/build/<lab>/ of the
+    course repository (the master and the student notebook there)."""
+    return ["data", f"../../data/build/{lab}"]
+
+
 def lab_folder(lab, marker):
-    """The lab's data folder, found by a file `marker` it holds: data/ next to the notebook (and when grading),
-    else data/build/<lab>/ of the course repository."""
-    for candidate in ("data", f"../../data/build/{lab}"):
+    """The lab's data folder, found by a file `marker` it holds."""
+    for candidate in data_folders(lab):
         if pathlib.Path(candidate, marker).exists():
             return pathlib.Path(candidate)
     raise AssertionError("the lab's data folder was not found (please tell the course staff)")
+
+
+def lab_file(lab, name):
+    """A file as the lab ships it (not as the notebook may have changed it)."""
+    for folder in data_folders(lab):
+        if pathlib.Path(folder, name).exists():
+            return pathlib.Path(folder, name)
+    raise AssertionError(f"the lab's file {name} was not found (please tell the course staff)")
+
+
+def shipped_weights(model, name, path, advice):
+    """The tensors saved at `path` (weights only), once the notebook's `model` is shown to hold exactly them."""
+    shipped = torch.load(path, map_location="cpu", weights_only=True)
+    state = model.state_dict()
+    differ = [key for key, value in shipped.items() if key not in state or not torch.equal(state[key].cpu(), value)]
+    assert not differ, (f"{name} does not hold the trained weights of {pathlib.Path(path).name} "
+                        f"({', '.join(differ)} differ): {advice}")
+    return shipped
 
 
 def load_arrays(path):
@@ -299,3 +324,192 @@ def seed_numpy(seed):
     import numpy as np
 
     np.random.seed(seed)
+
+
+# Language models with the nanoGPT interface: model(ids, targets=None) -> (logits (B, T, V), loss or None),
+# model.generate(ids, max_new_tokens).
+
+def require(module, *names):
+    """Fails with a clear message when `module` lacks one of the attributes the lab prescribes."""
+    missing = [n for n in names if not hasattr(module, n)]
+    assert not missing, (f"{type(module).__name__} has no attribute(s) {missing}: keep the attribute names the "
+                         f"lab prescribes, the tests (and the reference weights) use them")
+
+
+def check_lm_loss(model, V, name):
+    """forward returns logits (B, T, V) and the mean cross-entropy of the targets; loss is None without targets."""
+    torch.manual_seed(1)
+    ids = torch.randint(V, (3, 7))
+    targets = torch.randint(V, (3, 7))
+    try:
+        logits, loss = model(ids, targets)
+    except Exception as err:
+        hint = ""
+        if "target size" in str(err):
+            hint = (" F.cross_entropy takes logits of shape (N, V) and targets of shape (N,): flatten both first, "
+                    "logits.view(B * T, V) and targets.view(B * T).")
+        elif "mat1 and mat2" in str(err):
+            hint = (" A linear layer got vectors of another size than it expects: lm_head must take what comes "
+                    "before it (embed_size features, or num_heads * head_size), and map it to vocab_size.")
+        raise AssertionError(f"{name}(token ids of shape (3, 7), targets of shape (3, 7)) raised "
+                             f"{type(err).__name__}: {err}.{hint}")
+    assert tuple(logits.shape) == (3, 7, V), (
+        f"{name}: logits should have shape (B, T, V) = (3, 7, {V}), got {tuple(logits.shape)}")
+    assert loss is not None and torch.is_tensor(loss) and loss.dim() == 0, (
+        f"{name}: with targets, forward should return the loss as a scalar tensor, got {loss!r}")
+    expected = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
+    if not torch.allclose(loss, expected, atol=1e-5):
+        hint = ""
+        if torch.allclose(loss, expected * 21, atol=1e-3):
+            hint = " It looks like the loss is SUMMED over the 21 positions: take the mean (per character)."
+        raise AssertionError(f"{name}: the loss {loss.item():.4f} is not the cross-entropy of the returned logits "
+                             f"and the targets ({expected.item():.4f})." + hint)
+    logits2, loss2 = model(ids)
+    assert loss2 is None, f"{name}: without targets the loss should be None"
+    assert torch.allclose(logits, logits2, atol=1e-6), f"{name}: the logits should not depend on the targets"
+
+
+def check_causal(fn, x, what):
+    """Changing the last position of x must leave the outputs at all earlier positions unchanged."""
+    with torch.set_grad_enabled(False):  # no graph
+        original = x.clone()
+        out = fn(x)
+        assert torch.equal(x, original), (
+            f"{what} changed its input in place (x += ... or x[...] = ...): the caller's tensor is modified. "
+            f"Write the residual connections as x = x + ..., which makes a new tensor.")
+        changed = x.clone()
+        if changed.dtype == torch.long:
+            changed[:, -1] = (changed[:, -1] + 1) % 5
+        else:
+            changed[:, -1] = torch.randn_like(changed[:, -1]) * 3
+        out2 = fn(changed)
+    out = out[0] if isinstance(out, tuple) else out
+    out2 = out2[0] if isinstance(out2, tuple) else out2
+    moved = (out[:, -1] - out2[:, -1]).abs().max().item()
+    assert moved > 1e-6, (f"{what} ignores its input: changing the last position does not change the output "
+                          f"there at all.")
+    diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
+    assert diff < 1e-5, (f"{what} is not causal: changing only the LAST position changed the outputs at earlier "
+                         f"positions (by up to {diff:.3g}). Each position may only look at itself and earlier "
+                         f"positions: mask the attention scores above the diagonal with -inf before the softmax.")
+
+
+def check_lm_reference(model, expected_fn, name, hints=()):
+    """model(ids) must equal expected_fn(ids) on several batches; `hints` are (text, wrong_fn) pairs."""
+    for seed, (B, T) in enumerate([(3, 8), (1, 5), (2, 1)]):
+        torch.manual_seed(seed)
+        ids = torch.randint(model.token_embedding_table.num_embeddings, (B, T))
+        with torch.set_grad_enabled(False):  # no graph
+            logits, loss = model(ids)
+            expected = expected_fn(ids)
+        if torch.allclose(logits, expected, atol=1e-5):
+            continue
+        hint = ""
+        with torch.set_grad_enabled(False):  # no graph
+            for text, wrong_fn in hints:
+                wrong = wrong_fn(ids)
+                if wrong.shape == logits.shape and torch.allclose(logits, wrong, atol=1e-5):
+                    hint = " It looks like " + text + "."
+        raise AssertionError(f"{name}: the logits differ from the reference computed with your own layers for "
+                             f"B={B}, T={T} (largest difference {(logits - expected).abs().max().item():.3g})." + hint)
+
+
+def load_parameters(model, values):
+    """In the notebook's kernel: copies `values`, {parameter name: tensor}, into the model's parameters."""
+    import torch
+    with torch.set_grad_enabled(False):  # no graph
+        for name, value in values.items():
+            model.get_parameter(name).copy_(value)
+
+
+def adam_steps(model, x, y, lr, steps):
+    """In the notebook's kernel: `steps` Adam steps on the batch (x, y); returns the loss before and after them."""
+    import torch
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    first = model(x, y)[1].item()
+    for _ in range(steps):
+        loss = model(x, y)[1]
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return first, model(x, y)[1].item()
+
+
+def next_token_table(V):
+    """Logits (V, V) whose row v puts probability 0.7 on (v + 1) % V and 0.3 on (v + 2) % V."""
+    table = torch.full((V, V), -30.0)
+    ids = torch.arange(V)
+    table[ids, (ids + 1) % V] = math.log(0.7)
+    table[ids, (ids + 2) % V] = math.log(0.3)
+    return table
+
+
+def sample_from(model, context, new, table, stand_in):
+    """In the notebook's kernel: model.generate(context, new) without gradients, with the model's own forward or
+    (stand_in) a forward(token_ids, targets=None) whose logits at each position are the row of `table` of that
+    token and which records how many tokens it is fed; returns generate's output and those numbers of tokens."""
+    import torch
+    seen = []
+
+    def forward(token_ids, targets=None):
+        seen.append(token_ids.shape[1])
+        return table[token_ids], None
+    if stand_in:
+        model.forward = forward
+    try:
+        with torch.set_grad_enabled(False):  # no graph
+            out = model.generate(context.clone(), new)
+    finally:
+        if stand_in:
+            del model.forward
+    return out, seen
+
+
+def check_generate(model, V, name, stand_in=False):
+    """generate: shape, keeps the context, samples (not argmax) from the LAST position; returns how many tokens
+    each call of the stand-in forward was fed (stand_in)."""
+    sample = in_kernel(sample_from)
+    torch.manual_seed(0)
+    context = torch.randint(V, (400, 6))
+    new = 5
+    out, seen = sample(model, context, new, next_token_table(V), stand_in)
+    assert not stand_in or seen, (f"{name}.generate should get its logits by calling the model itself, "
+                                  f"self(token_ids), which runs forward")
+    assert isinstance(out, torch.Tensor), f"{name}.generate should return a tensor, got {type(out).__name__}"
+    if tuple(out.shape) == (400, new):
+        raise AssertionError(f"{name}.generate returned only the {new} new tokens: return the context with the "
+                             f"new tokens appended, shape (B, T + max_new_tokens) = (400, {6 + new})")
+    assert tuple(out.shape) == (400, 6 + new), (
+        f"{name}.generate(context of shape (400, 6), max_new_tokens={new}) returned shape {tuple(out.shape)}, "
+        f"expected (400, {6 + new})")
+    assert torch.equal(out[:, :6], context), f"{name}.generate must keep the context as the first T tokens"
+    steps = (out[:, 6:] - out[:, 5:-1]) % V   # next token minus current token
+    from_first = (out[:, 6] - context[:, 0]) % V
+    if not bool(((steps == 1) | (steps == 2)).all()):
+        hint = ""
+        if bool(((from_first == 1) | (from_first == 2)).all()):
+            hint = " It looks like it uses the logits of the FIRST position: use logits[:, -1, :]."
+        raise AssertionError(f"{name}.generate does not draw each new token from the distribution predicted at the "
+                             f"last position of the current context." + hint)
+    share = (steps == 1).float().mean().item()
+    assert share < 0.95, (f"{name}.generate always picks the most likely token: that is argmax (greedy) decoding. "
+                          f"Sample from softmax(logits) with torch.multinomial instead.")
+    assert 0.6 < share < 0.8, (f"{name}.generate picked a token of probability 0.7 in {share:.0%} of the cases: "
+                               f"apply the softmax to the logits (not to log-probabilities twice) and sample once")
+    single, _ = sample(model, context[:1], 40, next_token_table(V), stand_in)  # B = 1, as in the notebook
+    single_steps = (single[:, 6:] - single[:, 5:-1]) % V
+    assert bool(((single_steps == 1) | (single_steps == 2)).all()), (
+        f"{name}.generate with a batch of ONE sequence draws tokens the model gives no probability. Is the "
+        f"softmax taken over the batch dimension? Normalise over the vocabulary: F.softmax(logits, dim=-1).")
+    return seen
+
+
+def check_generate_with_window(model, V, name, window):
+    """check_generate with a stand-in forward that records how many tokens generate feeds the model."""
+    seen = check_generate(model, V, name, stand_in=True)
+    assert max(seen) <= window, (
+        f"{name}.generate fed the model {max(seen)} tokens, more than its context_window_size ({window}): crop "
+        f"the context to its last context_window_size tokens before each call (the position embeddings only "
+        f"cover {window} positions)")
+    assert max(seen) == window, (
+        f"{name}.generate cropped the context to {max(seen)} tokens: keep the last context_window_size ({window})")

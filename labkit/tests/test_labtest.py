@@ -141,3 +141,71 @@ def test_the_leak_scan_covers_the_library(lab, tmp_path):
     published = published_lines([tmp_path])
     assert "def expect_close(name, out, expected, label, hint=\"\", atol=1e-5, rtol=1e-4):" in published
     assert find_leaks(build.master_path(lab), published) == []
+
+
+def test_lab_files_are_found_beside_the_notebook_first_then_in_the_course_build(tmp_path, monkeypatch):
+    notebook = tmp_path / "labs" / "some-lab"
+    (tmp_path / "data" / "build" / "some-lab" / "models").mkdir(parents=True)
+    (tmp_path / "data" / "build" / "some-lab" / "models" / "card.json").write_text('{"a": 1}')
+    notebook.mkdir(parents=True)
+    monkeypatch.chdir(notebook)
+    assert labtest.lab_file("some-lab", "models/card.json") == Path("../../data/build/some-lab/models/card.json")
+    assert labtest.load_json(labtest.lab_folder("some-lab", "models/card.json") / "models" / "card.json") == {"a": 1}
+    (notebook / "data" / "models").mkdir(parents=True)
+    (notebook / "data" / "models" / "card.json").write_text("{}")
+    assert labtest.lab_file("some-lab", "models/card.json") == Path("data/models/card.json")
+    with pytest.raises(AssertionError, match="the lab's file other.json was not found"):
+        labtest.lab_file("some-lab", "other.json")
+
+
+def test_shipped_weights_names_the_tensors_a_model_changed(tmp_path):
+    model = torch.nn.Linear(2, 1)
+    torch.save(model.state_dict(), tmp_path / "w.pt")
+    assert set(labtest.shipped_weights(model, "m", tmp_path / "w.pt", "reload it")) == {"weight", "bias"}
+    with torch.no_grad():
+        model.bias.add_(1)
+    with pytest.raises(AssertionError, match=r"m does not hold the trained weights of w.pt \(bias differ\): reload it"):
+        labtest.shipped_weights(model, "m", tmp_path / "w.pt", "reload it")
+
+
+def test_check_causal_tells_a_causal_sequence_model_from_one_that_sees_the_future():
+    torch.manual_seed(0)
+    labtest.check_causal(lambda x: x.cumsum(1), torch.randn(2, 5, 3), "running sum")
+    with pytest.raises(AssertionError, match="reversed sum is not causal"):
+        labtest.check_causal(lambda x: x.flip(1).cumsum(1).flip(1), torch.randn(2, 5, 3), "reversed sum")
+    with pytest.raises(AssertionError, match="changed its input in place"):
+        labtest.check_causal(lambda x: x.mul_(2), torch.randn(2, 5, 3), "doubler")
+
+
+class Bigram(torch.nn.Module):
+    def __init__(self, V, reduction="mean"):
+        super().__init__()
+        self.table, self.reduction = torch.nn.Embedding(V, V), reduction
+
+    def forward(self, ids, targets=None):
+        logits = self.table(ids)
+        if targets is None:
+            return logits, None
+        V = logits.shape[-1]
+        return logits, torch.nn.functional.cross_entropy(logits.view(-1, V), targets.view(-1), reduction=self.reduction)
+
+
+def test_check_lm_loss_accepts_the_mean_cross_entropy_and_names_a_summed_one():
+    labtest.check_lm_loss(Bigram(11), 11, "Bigram")
+    with pytest.raises(AssertionError, match="It looks like the loss is SUMMED"):
+        labtest.check_lm_loss(Bigram(11, reduction="sum"), 11, "Bigram")
+
+
+def test_numpy_only_runs_numpy_code_and_refuses_torch(monkeypatch):
+    in_notebook(monkeypatch)
+    import numpy as np
+    notebook = {"__name__": "__main__", "np": np}
+    exec("def total(data, x):\n    return np.asarray(x).sum() + data['b']\n"
+         "def sneaky(data, x):\n    import torch\n    return torch.tensor(x).sum()\n", notebook)
+    numpy_only = labtest.in_kernel(labtest.numpy_only)
+    run, kept = numpy_only(notebook["total"], {"b": 1})
+    assert run(kept, [1, 2]) == 4
+    run, kept = numpy_only(notebook["sneaky"], {})
+    with pytest.raises(ImportError, match="must use NumPy only"):
+        run(kept, [1, 2])
+    assert "torch" in sys.modules
