@@ -99,8 +99,8 @@ def test_trace_calls_records_the_notebook_and_library_functions_a_call_uses_then
 def test_in_kernel_in_the_notebook_gives_the_helper_the_library(monkeypatch):
     in_notebook(monkeypatch)
 
-    def describe(x):
-        return labtest.shape_of((x, 4))  # noqa: F821 (the global that in_kernel provides)
+    def describe(x, *, n=4):
+        return labtest.shape_of((x, n))  # noqa: F821 (the global that in_kernel provides)
 
     assert labtest.in_kernel(describe)(torch.ones(2, 3)) == "(2, 3), 4"
     assert labtest.call_writing_back(lambda x: x.add_(1), torch.zeros(1)).item() == 1.0

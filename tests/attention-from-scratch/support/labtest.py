@@ -30,8 +30,10 @@ def in_kernel(helper):
         from labkit_grading import in_kernel as define_in_kernel  # the isolated autograder
     except ImportError:
         namespace = {**helper.__globals__, "labtest": sys.modules[__name__]}
-        return types.FunctionType(helper.__code__, namespace, helper.__name__, helper.__defaults__,
+        copy = types.FunctionType(helper.__code__, namespace, helper.__name__, helper.__defaults__,
                                   helper.__closure__)
+        copy.__kwdefaults__ = helper.__kwdefaults__
+        return copy
     return define_in_kernel(helper)
 
 
