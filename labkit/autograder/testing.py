@@ -12,7 +12,7 @@ helper as it is in the notebook. The kernel defines the helper anew from its sou
 of labtest.py, so the helper reads the library as the global name `labtest` there too.
 
 A test that checks what a student function writes into its argument in place calls it through
-`call_writing_back(function, *args)` (imported the same way, `function(*args)` in the notebook); any other call
+`labtest.call_writing_back(function, *args)` (`function(*args)` in the notebook); any other call
 leaves the test's arguments spoiled where the student changed them (see channel.py), never student-chosen.
 
 A kernel that breaks the protocol, dies or ignores an interrupt during the tests ends them: no test case is
