@@ -8,6 +8,7 @@ the files of the recipe's lab_files (from data/build/L/, listed as autograder_fi
 and publishes
     labs/L/L.ipynb                      student notebook (no outputs, no solutions)
     tests/L/*.py                        public tests
+    tests/L/support/labtest.py          the test library the tests import (labkit/autograder/labtest.py)
     dist/L/L-autograder.zip             all tests, data and models, the lock and its setup.sh, for Gradescope
 Nothing is rebuilt while the stamp build/L.stamp matches the inputs.
 """
@@ -28,6 +29,8 @@ from labkit.pipeline import lab_data_dir
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 COLAB_PYTHON = course.settings()["python_version"]
+TEST_LIBRARY = harden.AUTOGRADER_DIR / "labtest.py"
+TEST_LIBRARY_FOLDER = "support"
 
 
 def lab_names():
@@ -170,11 +173,19 @@ def publish(lab, result_dir, root, grading_lock):
     replace_dir(student, root / "labs" / lab, ignore=shutil.ignore_patterns("tests"))
     clean_notebook(root / "labs" / lab / f"{lab}.ipynb")
     replace_dir(student / "tests", root / "tests" / lab)
+    ship_test_library(root / "tests" / lab)
     (zip_path,) = (result_dir / "autograder").glob(f"{lab}-autograder_*.zip")
     (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, autograder_zip(lab, root))
     manual = [question.name for question in read_master(lab).questions if question.manual]
     harden.install(autograder_zip(lab, root), lab, grading_lock, manual_questions=manual)
+
+
+def ship_test_library(tests_dir):
+    """Copy the test library into tests_dir/support/: the notebook imports it from there, and Otter and the
+    grader, which take every tests_dir/*.py for a test file, never see it."""
+    (tests_dir / TEST_LIBRARY_FOLDER).mkdir(exist_ok=True)
+    shutil.copy2(TEST_LIBRARY, tests_dir / TEST_LIBRARY_FOLDER / TEST_LIBRARY.name)
 
 
 def autograder_zip(lab, root=REPO_ROOT):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 AUTOGRADER_DIR = Path(__file__).resolve().parent / "autograder"
 MODULES = ["supervise.py", "worker.py", "results.py", "entries.py", "testing.py", "channel.py", "sandbox.py",
-           "answers.py"]
+           "answers.py", "labtest.py"]  # labtest.py: the test library, for the tests and in_kernel helpers
 DEFAULTS = {"cell_timeout": 60, "test_timeout": 60, "total_timeout": 540, "memory_mb": 4096, "seed": 42}
 PREFIX = "/opt/labkit"
 ACCOUNT = "labkit-student-0"

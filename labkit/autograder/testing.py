@@ -6,17 +6,13 @@ and expected values never enter the kernel. worker.py imports this module in the
 runs, since torch and otter take seconds to import.
 
 A test that must run code next to the student's objects (train a step, patch a method with a stand-in, check
-that only NumPy is used) names a self-contained helper function that reveals no expected value and wraps it:
-
-    try:
-        from labkit_grading import in_kernel  # the isolated autograder: the helper runs in the student's kernel
-    except ImportError:
-        def in_kernel(function):  # grader.check in the notebook: it already runs there
-            return function
-    helper = in_kernel(helper)
+that only NumPy is used) names a self-contained helper function that reveals no expected value and wraps it with
+the test library's `labtest.in_kernel(helper)` (labtest.py), which comes here in the autograder and leaves the
+helper as it is in the notebook. The kernel defines the helper anew from its source, after the grader's own copy
+of labtest.py, so the helper reads the library as the global name `labtest` there too.
 
 A test that checks what a student function writes into its argument in place calls it through
-`call_writing_back(function, *args)` (imported the same way, `function(*args)` in the notebook); any other call
+`labtest.call_writing_back(function, *args)` (`function(*args)` in the notebook); any other call
 leaves the test's arguments spoiled where the student changed them (see channel.py), never student-chosen.
 
 A kernel that breaks the protocol, dies or ignores an interrupt during the tests ends them: no test case is
@@ -28,6 +24,7 @@ import linecache
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
@@ -43,7 +40,16 @@ def in_kernel(function):
     if code.co_freevars:
         raise TypeError(f"in_kernel({function.__name__}): a helper that runs in the notebook's kernel must be "
                         f"self-contained, but it uses {', '.join(code.co_freevars)} of the test around it")
-    return current_channel.request("define", None, textwrap.dedent(inspect.getsource(function)), function.__name__)
+    source = with_test_library(textwrap.dedent(inspect.getsource(function)))
+    return current_channel.request("define", None, source, function.__name__)
+
+
+def with_test_library(source):
+    """A helper's `source` preceded by the module `labtest` built from the grader's copy of labtest.py (never a
+    file in the student's reach)."""
+    library = (Path(__file__).resolve().parent / "labtest.py").read_text()
+    return (f"import types as _types\nlabtest = _types.ModuleType('labtest')\n"
+            f"exec(compile({library!r}, 'labtest', 'exec'), labtest.__dict__)\ndel _types\n{source}")
 
 
 sys.modules["labkit_grading"] = sys.modules[__name__]

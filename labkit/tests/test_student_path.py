@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from labkit import course, master, publish, recipes, setup_cell
-from labkit.build import data_sources, master_path, student_requirements
+from labkit.build import TEST_LIBRARY, TEST_LIBRARY_FOLDER, data_sources, master_path, student_requirements
 from labkit.check import master_secrets
 
 LAB = "lab2-6"
@@ -139,7 +139,8 @@ def test_setup_cell_without_an_organisation_says_so_instead_of_a_404(tmp_path):
 def test_student_repo_holds_notebook_public_tests_requirements_readme_and_data(student_repo, site):
     settings = site.settings(LAB)
     public_tests = sorted(p.name for p in (publish.REPO_ROOT / "tests" / LAB).glob("*.py"))
-    assert sorted(p.name for p in (student_repo / "tests").iterdir()) == public_tests
+    assert sorted(p.name for p in (student_repo / "tests").iterdir()) == sorted(public_tests + [TEST_LIBRARY_FOLDER])
+    assert (student_repo / "tests" / TEST_LIBRARY_FOLDER / "labtest.py").read_text() == TEST_LIBRARY.read_text()
     assert (student_repo / "requirements.txt").read_text() == student_requirements(LAB)
     readme = (student_repo / "README.md").read_text()
     assert settings["colab_url"] in readme and f"git clone {settings['student_repo']}" in readme

@@ -8,60 +8,9 @@ points = None
 @test_case(points=1, hidden=False)
 def test_1_no_mask_one_head(self_attention):
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    generator = torch.Generator().manual_seed(1)
-
-    def randn(*shape):
-        return torch.randn(*shape, generator=generator).to(dev)
-
-    def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
-        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
-        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
-        the error it raised (or None). Nothing is computed here."""
-        import torch
-        import torch.nn.functional as F
-        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
-        library = [(F, 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), (F, 'multi_head_attention_forward', 'F.multi_head_attention_forward'), (torch.nn.MultiheadAttention, 'forward', 'nn.MultiheadAttention')]
-        namespace = getattr(self_attention, '__globals__', {})
-        calls = []
-
-        def spy(label, function):
-
-            def recorded(*args, **kwargs):
-                calls.append(label)
-                try:
-                    return function(*args, **kwargs)
-                except Exception:
-                    calls.append('!' + label)
-                    raise
-            return recorded
-        saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
-        originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
-        labels = {id(function): label for _, _, label, function in originals}
-        aliases = {name: value for name, value in namespace.items() if id(value) in labels}
-        try:
-            for name, function in saved.items():
-                namespace[name] = spy(name, function)
-            for name, function in aliases.items():
-                namespace[name] = spy(labels[id(function)], function)
-            for owner, attribute, label, function in originals:
-                setattr(owner, attribute, spy(label, function))
-            out, error = (self_attention(Q, K, V, n_heads, causal), None)
-        except Exception as err:
-            out, error = (None, f'{type(err).__name__}: {err}')
-        finally:
-            namespace.update(saved)
-            namespace.update(aliases)
-            for owner, attribute, label, function in originals:
-                setattr(owner, attribute, function)
-        return (out, calls, error)
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    trace_self_attention = in_kernel(trace_self_attention)
+    import labtest
+    randn = labtest.Random(1).randn
+    trace_calls = labtest.in_kernel(labtest.trace_calls)
 
     def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
         """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
@@ -70,7 +19,9 @@ def test_1_no_mask_one_head(self_attention):
         assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
         call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
-        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
+        library = [('torch.nn.functional', 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), ('torch.nn.functional', 'multi_head_attention_forward', 'F.multi_head_attention_forward'), ('torch', 'nn.MultiheadAttention.forward', 'nn.MultiheadAttention')]
+        out, calls, error = trace_calls(self_attention, (Q, K, V, n_heads, causal), own, library)
         if any((name.startswith('!') for name in calls)):
             return None
         assert error is None, f'{label}: {call} raised {error}'
@@ -93,60 +44,9 @@ def test_1_no_mask_one_head(self_attention):
 @test_case(points=1, hidden=False)
 def test_2_causal_one_head(self_attention):
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    generator = torch.Generator().manual_seed(2)
-
-    def randn(*shape):
-        return torch.randn(*shape, generator=generator).to(dev)
-
-    def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
-        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
-        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
-        the error it raised (or None). Nothing is computed here."""
-        import torch
-        import torch.nn.functional as F
-        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
-        library = [(F, 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), (F, 'multi_head_attention_forward', 'F.multi_head_attention_forward'), (torch.nn.MultiheadAttention, 'forward', 'nn.MultiheadAttention')]
-        namespace = getattr(self_attention, '__globals__', {})
-        calls = []
-
-        def spy(label, function):
-
-            def recorded(*args, **kwargs):
-                calls.append(label)
-                try:
-                    return function(*args, **kwargs)
-                except Exception:
-                    calls.append('!' + label)
-                    raise
-            return recorded
-        saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
-        originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
-        labels = {id(function): label for _, _, label, function in originals}
-        aliases = {name: value for name, value in namespace.items() if id(value) in labels}
-        try:
-            for name, function in saved.items():
-                namespace[name] = spy(name, function)
-            for name, function in aliases.items():
-                namespace[name] = spy(labels[id(function)], function)
-            for owner, attribute, label, function in originals:
-                setattr(owner, attribute, spy(label, function))
-            out, error = (self_attention(Q, K, V, n_heads, causal), None)
-        except Exception as err:
-            out, error = (None, f'{type(err).__name__}: {err}')
-        finally:
-            namespace.update(saved)
-            namespace.update(aliases)
-            for owner, attribute, label, function in originals:
-                setattr(owner, attribute, function)
-        return (out, calls, error)
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    trace_self_attention = in_kernel(trace_self_attention)
+    import labtest
+    randn = labtest.Random(2).randn
+    trace_calls = labtest.in_kernel(labtest.trace_calls)
 
     def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
         """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
@@ -155,7 +55,9 @@ def test_2_causal_one_head(self_attention):
         assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
         call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
-        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
+        library = [('torch.nn.functional', 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), ('torch.nn.functional', 'multi_head_attention_forward', 'F.multi_head_attention_forward'), ('torch', 'nn.MultiheadAttention.forward', 'nn.MultiheadAttention')]
+        out, calls, error = trace_calls(self_attention, (Q, K, V, n_heads, causal), own, library)
         if any((name.startswith('!') for name in calls)):
             return None
         assert error is None, f'{label}: {call} raised {error}'
@@ -178,60 +80,9 @@ def test_2_causal_one_head(self_attention):
 @test_case(points=1, hidden=False)
 def test_3_causal_four_heads(self_attention):
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    generator = torch.Generator().manual_seed(3)
-
-    def randn(*shape):
-        return torch.randn(*shape, generator=generator).to(dev)
-
-    def trace_self_attention(self_attention, Q, K, V, n_heads, causal):
-        """In the notebook's kernel: self_attention's output (None if it raised), in call order which of the
-        notebook's attention functions and of PyTorch's own attention it called ("!name" when that one raised), and
-        the error it raised (or None). Nothing is computed here."""
-        import torch
-        import torch.nn.functional as F
-        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
-        library = [(F, 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), (F, 'multi_head_attention_forward', 'F.multi_head_attention_forward'), (torch.nn.MultiheadAttention, 'forward', 'nn.MultiheadAttention')]
-        namespace = getattr(self_attention, '__globals__', {})
-        calls = []
-
-        def spy(label, function):
-
-            def recorded(*args, **kwargs):
-                calls.append(label)
-                try:
-                    return function(*args, **kwargs)
-                except Exception:
-                    calls.append('!' + label)
-                    raise
-            return recorded
-        saved = {name: namespace[name] for name in own if callable(namespace.get(name))}
-        originals = [(owner, attribute, label, getattr(owner, attribute)) for owner, attribute, label in library]
-        labels = {id(function): label for _, _, label, function in originals}
-        aliases = {name: value for name, value in namespace.items() if id(value) in labels}
-        try:
-            for name, function in saved.items():
-                namespace[name] = spy(name, function)
-            for name, function in aliases.items():
-                namespace[name] = spy(labels[id(function)], function)
-            for owner, attribute, label, function in originals:
-                setattr(owner, attribute, spy(label, function))
-            out, error = (self_attention(Q, K, V, n_heads, causal), None)
-        except Exception as err:
-            out, error = (None, f'{type(err).__name__}: {err}')
-        finally:
-            namespace.update(saved)
-            namespace.update(aliases)
-            for owner, attribute, label, function in originals:
-                setattr(owner, attribute, function)
-        return (out, calls, error)
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    trace_self_attention = in_kernel(trace_self_attention)
+    import labtest
+    randn = labtest.Random(3).randn
+    trace_calls = labtest.in_kernel(labtest.trace_calls)
 
     def check_assembly(self_attention, label, B, n_tok, n_embd, n_heads, causal):
         """Runs self_attention and checks that it is assembled from the notebook's functions; returns the inputs and
@@ -240,7 +91,9 @@ def test_3_causal_four_heads(self_attention):
         assert callable(self_attention), 'self_attention is not defined: run the cell that defines it'
         Q, K, V = (randn(B, n_tok, n_embd), randn(B, n_tok, n_embd), randn(B, n_tok, n_embd))
         call = f'self_attention(Q, K, V, n_heads={n_heads}, causal={causal}) on inputs of shape {(B, n_tok, n_embd)}'
-        out, calls, error = trace_self_attention(self_attention, Q, K, V, n_heads, causal)
+        own = ['pairwise_similarities', 'attn_scaled', 'attn_softmax', 'compute_outputs', 'make_causal_mask', 'apply_causal_mask', 'split_heads', 'merge_heads', 'torch_self_attention']
+        library = [('torch.nn.functional', 'scaled_dot_product_attention', 'F.scaled_dot_product_attention'), ('torch.nn.functional', 'multi_head_attention_forward', 'F.multi_head_attention_forward'), ('torch', 'nn.MultiheadAttention.forward', 'nn.MultiheadAttention')]
+        out, calls, error = trace_calls(self_attention, (Q, K, V, n_heads, causal), own, library)
         if any((name.startswith('!') for name in calls)):
             return None
         assert error is None, f'{label}: {call} raised {error}'

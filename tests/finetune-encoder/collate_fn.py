@@ -10,6 +10,7 @@ def test_collate_fn_batch(env):
     import json
     import pathlib
     import torch
+    import labtest
 
     def tokenizer_of(data_dir):
         """The tiny BERT's tokenizer as texts, max_length -> (input_ids, attention_mask), padded to the longest text."""
@@ -32,13 +33,7 @@ def test_collate_fn_batch(env):
         """In the notebook's kernel: the tiny BERT's tokenizer, for the notebook's PassageDataset to call."""
         from transformers import AutoTokenizer
         return AutoTokenizer.from_pretrained(path)
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    notebook_tokenizer = in_kernel(notebook_tokenizer)
+    notebook_tokenizer = labtest.in_kernel(notebook_tokenizer)
     assert 'PassageDataset' in env, 'PassageDataset is not defined: run the cell that defines it'
     passages = [dict(splits['train'][0], text=' '.join(splits['train'][0]['text'].split()[:n])) for n in (3, 9, 5)]
     passages[1]['author'] = 'Madison'

@@ -8,6 +8,7 @@ points = None
 @test_case(points=0, hidden=False)
 def test_evaluation_is_deterministic(env, evaluation):
     import pathlib
+    import labtest
     data_dir = pathlib.Path(env.get('DATA_DIR', 'data'))
 
     def run_evaluation_twice(evaluation, data_dir):
@@ -64,13 +65,7 @@ def test_evaluation_is_deterministic(env, evaluation):
         model.train()
         second = evaluation(model, data)
         return (first, second)
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    run_evaluation_twice = in_kernel(run_evaluation_twice)
+    run_evaluation_twice = labtest.in_kernel(run_evaluation_twice)
     assert callable(evaluation), 'evaluation is not defined: run the cell that defines it'
     first, second = run_evaluation_twice(evaluation, str(data_dir))
     assert isinstance(first, dict), f'evaluation should return a dict, not {type(first).__name__}'

@@ -8,6 +8,7 @@ points = None
 @test_case(points=0, hidden=False)
 def test_train_model_history(env, train_model):
     import pathlib
+    import labtest
     data_dir = pathlib.Path(env.get('DATA_DIR', 'data'))
 
     def run_train_model(train_model, data_dir):
@@ -61,13 +62,7 @@ def test_train_model_history(env, train_model):
         model = tiny_model(9)
         optimizer = torch.optim.AdamW(model.parameters(), lr=0.001)
         return train_model(model, loader(passages(8), 4), loader(passages(4, start=1), 4), optimizer, num_epochs=2)
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    run_train_model = in_kernel(run_train_model)
+    run_train_model = labtest.in_kernel(run_train_model)
     assert callable(train_model), 'train_model is not defined: run the cell that defines it'
     history = run_train_model(train_model, str(data_dir))
     assert isinstance(history, list) and len(history) == 2, f'train_model should return a list with one dict per epoch (2 here), got {type(history).__name__}' + (f' of length {len(history)}' if isinstance(history, list) else '')

@@ -7,11 +7,9 @@ points = None
 
 @test_case(points=0, hidden=False)
 def test_attention_shapes(attention):
-    import json
-    import math
-    import pathlib
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    import labtest
+    dev = labtest.DEVICE
 
     def as_pair(out):
         assert out is not None, 'attention returned None: return the pair (batched_A, batched_C)'
@@ -39,11 +37,9 @@ def test_attention_shapes(attention):
 
 @test_case(points=1, hidden=False)
 def test_attention_rows_and_mask(attention):
-    import json
-    import math
-    import pathlib
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    import labtest
+    dev = labtest.DEVICE
 
     def as_pair(out):
         assert out is not None, 'attention returned None: return the pair (batched_A, batched_C)'
@@ -83,11 +79,10 @@ def test_attention_rows_and_mask(attention):
 
 @test_case(points=1, hidden=False)
 def test_attention_by_hand(attention):
-    import json
     import math
-    import pathlib
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    import labtest
+    dev = labtest.DEVICE
 
     def as_pair(out):
         assert out is not None, 'attention returned None: return the pair (batched_A, batched_C)'

@@ -7,35 +7,16 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_attnlm_shapes_and_first_position(attn_lm_madison):
-    import json
-    import math
-    import pathlib
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-
-    def lab_file(name):
-        """A file as the lab ships it (data/ beside the notebook, or the course build), not as the notebook has it."""
-        for folder in ['data', '../../data/build/lab2-6']:
-            if pathlib.Path(folder, name).exists():
-                return pathlib.Path(folder, name)
-        raise AssertionError(f"the lab's file {name} was not found (please tell the course staff)")
-
-    def shipped_vocab():
-        """The word -> id table of the shipped tokenizer ([UNK] is 0, [PAD] is 1)."""
-        with open(lab_file('tokenizer.json')) as f:
-            return json.load(f)['model']['vocab']
+    import labtest
+    dev = labtest.DEVICE
 
     def trained_weights(model, name, filename):
-        """The weights shipped in data/models/<filename>, once the notebook's `model` is shown to hold them."""
-        shipped = torch.load(lab_file('models/' + filename), map_location='cpu', weights_only=True)
-        state = model.state_dict()
-        differ = [key for key, value in shipped.items() if key not in state or not torch.equal(state[key].cpu(), value)]
-        assert not differ, f"{name} does not hold the trained weights of {filename} ({', '.join(differ)} differ): create it with load_model and do not change its parameters afterwards"
-        return shipped
+        return labtest.shipped_weights(model, name, labtest.lab_file('lab2-6', 'models/' + filename), 'create it with load_model and do not change its parameters afterwards')
     model = attn_lm_madison
     assert model is not None, 'attn_lm_madison is not defined: run the cells that define and load the models'
     state = trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
-    V = len(shipped_vocab())
+    V = len(labtest.load_json(labtest.lab_file('lab2-6', 'tokenizer.json'))['model']['vocab'])
     ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]])
     with torch.no_grad():
         out = model.all_logits(ids.to(dev, copy=True))
@@ -51,26 +32,12 @@ def test_attnlm_shapes_and_first_position(attn_lm_madison):
 
 @test_case(points=1, hidden=False)
 def test_attnlm_causal(attn_lm_madison):
-    import json
-    import math
-    import pathlib
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-
-    def lab_file(name):
-        """A file as the lab ships it (data/ beside the notebook, or the course build), not as the notebook has it."""
-        for folder in ['data', '../../data/build/lab2-6']:
-            if pathlib.Path(folder, name).exists():
-                return pathlib.Path(folder, name)
-        raise AssertionError(f"the lab's file {name} was not found (please tell the course staff)")
+    import labtest
+    dev = labtest.DEVICE
 
     def trained_weights(model, name, filename):
-        """The weights shipped in data/models/<filename>, once the notebook's `model` is shown to hold them."""
-        shipped = torch.load(lab_file('models/' + filename), map_location='cpu', weights_only=True)
-        state = model.state_dict()
-        differ = [key for key, value in shipped.items() if key not in state or not torch.equal(state[key].cpu(), value)]
-        assert not differ, f"{name} does not hold the trained weights of {filename} ({', '.join(differ)} differ): create it with load_model and do not change its parameters afterwards"
-        return shipped
+        return labtest.shipped_weights(model, name, labtest.lab_file('lab2-6', 'models/' + filename), 'create it with load_model and do not change its parameters afterwards')
     model = attn_lm_madison
     trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
     ids = torch.tensor([[1, 5, 6, 7, 8, 9]])

@@ -7,11 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_causal_mask_small(causal_mask):
-    import json
-    import math
-    import pathlib
     import torch
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
     def mask_hint(got, expected):
         """Names a classic mistake whose mask equals `got`, if any (`expected` is the right mask)."""

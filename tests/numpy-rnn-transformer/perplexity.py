@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_perplexity_by_hand(get_perplex_rnn, get_perplex_gru, weights_RNN, weights_GRU, vocabulary):
+    import labtest
     import math
 
     def with_fixed_steps(perplex, probs):
@@ -29,13 +30,7 @@ def test_perplexity_by_hand(get_perplex_rnn, get_perplex_gru, weights_RNN, weigh
             finally:
                 perplex.__globals__.update(saved)
         return run
-    try:
-        from labkit_grading import in_kernel
-    except ImportError:
-
-        def in_kernel(function):
-            return function
-    with_fixed_steps = in_kernel(with_fixed_steps)
+    with_fixed_steps = labtest.in_kernel(with_fixed_steps)
     chances = {'t': 0.5, 'h': 0.25, 'e': 0.125}
     rest = (1 - sum(chances.values())) / (len(vocabulary) - len(chances))
     probs = [chances.get(c, rest) for c in vocabulary]

@@ -7,18 +7,12 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_multi_head_structure(MultiHeadAttention):
-    import math
     import torch
-    import torch.nn.functional as F
-
-    def require(module, *names):
-        """Fails with a clear message when `module` lacks one of the attributes the lab prescribes."""
-        missing = [n for n in names if not hasattr(module, n)]
-        assert not missing, f'{type(module).__name__} has no attribute(s) {missing}: keep the attribute names the lab prescribes, the tests (and the reference weights) use them'
+    import labtest
     import torch.nn as nn
     torch.manual_seed(0)
     mha = MultiHeadAttention(context_window_size=8, num_heads=3, head_size=4, embed_size=10)
-    require(mha, 'heads', 'proj')
+    labtest.require(mha, 'heads', 'proj')
     assert isinstance(mha.heads, nn.ModuleList) and len(mha.heads) == 3, 'self.heads should be an nn.ModuleList of num_heads (3) heads (a plain list hides them from PyTorch)'
     assert (mha.proj.in_features, mha.proj.out_features) == (12, 10), f'proj should map num_heads * head_size (12) to embed_size (10), got {mha.proj.in_features} -> {mha.proj.out_features}'
     head_parameters = sum((p.numel() for p in mha.heads.parameters()))
@@ -28,28 +22,8 @@ def test_multi_head_structure(MultiHeadAttention):
 
 @test_case(points=1, hidden=False)
 def test_multi_head_causal(MultiHeadAttention, Head):
-    import math
     import torch
-    import torch.nn.functional as F
-
-    def check_causal(fn, x, what):
-        """Changing the last position of x must leave the outputs at all earlier positions unchanged."""
-        with torch.no_grad():
-            original = x.clone()
-            out = fn(x)
-            assert torch.equal(x, original), f"{what} changed its input in place (x += ... or x[...] = ...): the caller's tensor is modified. Write the residual connections as x = x + ..., which makes a new tensor."
-            changed = x.clone()
-            if changed.dtype == torch.long:
-                changed[:, -1] = (changed[:, -1] + 1) % 5
-            else:
-                changed[:, -1] = torch.randn_like(changed[:, -1]) * 3
-            out2 = fn(changed)
-        out = out[0] if isinstance(out, tuple) else out
-        out2 = out2[0] if isinstance(out2, tuple) else out2
-        moved = (out[:, -1] - out2[:, -1]).abs().max().item()
-        assert moved > 1e-06, f'{what} ignores its input: changing the last position does not change the output there at all.'
-        diff = (out[:, :-1] - out2[:, :-1]).abs().max().item()
-        assert diff < 1e-05, f'{what} is not causal: changing only the LAST position changed the outputs at earlier positions (by up to {diff:.3g}). Each position may only look at itself and earlier positions: mask the attention scores above the diagonal with -inf before the softmax.'
+    import labtest
 
     def head_is_causal(Head):
         """Whether the notebook's Head is causal: a Head that sees the future is charged to Head's question only."""
@@ -64,5 +38,5 @@ def test_multi_head_causal(MultiHeadAttention, Head):
         return
     torch.manual_seed(0)
     mha = MultiHeadAttention(context_window_size=8, num_heads=3, head_size=4, embed_size=10)
-    check_causal(mha, torch.randn(2, 6, 10), 'MultiHeadAttention')
+    labtest.check_causal(mha, torch.randn(2, 6, 10), 'MultiHeadAttention')
 
