@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(build.harden.AUTOGRADER_DIR)))  # testing.py imports
 import labtest  # noqa: E402
 import testing  # noqa: E402
 
+pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
+
 
 def in_notebook(monkeypatch):
     """As in the notebook's grader.check: no autograder to define helpers in a kernel."""
