@@ -3,7 +3,8 @@
 Of what `otter assign` wrote, the tests, the data files and otter_config.json stay; Otter's installer (setup.sh,
 environment.yml) and runner (run_otter.py) are replaced. The zip's setup.sh (SETUP) creates the account that runs
 student code, then installs the locked environment of its requirements.txt (labkit/lock.py) into /opt/labkit;
-its run_autograder runs source/labkit_autograder/supervise.py with that environment's Python. With
+its run_autograder runs the package labkit_autograder (labkit/autograder/, every module of that folder) with
+that environment's Python: `python -m labkit_autograder.supervise` in source/. With
 $LABKIT_AUTOGRADER_ROOT set (a local copy of Gradescope's layout) the caller's python grades and the grading root
 is that folder.
 """
@@ -12,8 +13,7 @@ import zipfile
 from pathlib import Path
 
 AUTOGRADER_DIR = Path(__file__).resolve().parent / "autograder"
-MODULES = ["supervise.py", "worker.py", "results.py", "entries.py", "testing.py", "channel.py", "sandbox.py",
-           "answers.py", "labtest.py"]  # labtest.py: the test library, for the tests and in_kernel helpers
+PACKAGE = "labkit_autograder"  # the zip's name for labkit/autograder/
 DEFAULTS = {"cell_timeout": 60, "test_timeout": 60, "total_timeout": 540, "memory_mb": 4096, "seed": 42}
 PREFIX = "/opt/labkit"
 ACCOUNT = "labkit-student-0"
@@ -73,13 +73,18 @@ RUN_AUTOGRADER = f"""#!/bin/bash
 if [ -z "$LABKIT_AUTOGRADER_ROOT" ]; then
     export PATH={PREFIX}/venv/bin:$PATH
 fi
-python "${{LABKIT_AUTOGRADER_ROOT:-/autograder}}/source/labkit_autograder/supervise.py"
+cd "${{LABKIT_AUTOGRADER_ROOT:-/autograder}}/source" && python -m {PACKAGE}.supervise
 """
 REPLACED = {"setup.sh", "run_autograder", "requirements.txt", "environment.yml", "run_otter.py"}
 
+def modules():
+    """The autograder's modules, all shipped (labtest.py too: the test library, for the tests and in_kernel helpers)."""
+    return sorted(AUTOGRADER_DIR.glob("*.py"))
+
+
 def sources():
     """The files whose change must rebuild the zips."""
-    return [AUTOGRADER_DIR / name for name in MODULES] + [Path(__file__)]
+    return modules() + [Path(__file__)]
 
 
 def setup_script(lock):
@@ -97,7 +102,7 @@ def install(zip_path, lab, lock, **settings):
     the supervisor modules and their config."""
     with zipfile.ZipFile(zip_path) as zf:
         entries = {info: zf.read(info) for info in zf.infolist()
-                   if info.filename not in REPLACED and not info.filename.startswith("labkit_autograder/")}
+                   if info.filename not in REPLACED and not info.filename.startswith(f"{PACKAGE}/")}
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, data in entries.items():
             zf.writestr(info, data)
@@ -106,6 +111,6 @@ def install(zip_path, lab, lock, **settings):
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr, info.compress_type = mode << 16, zipfile.ZIP_DEFLATED
             zf.writestr(info, text)
-        for name in MODULES:
-            zf.write(AUTOGRADER_DIR / name, f"labkit_autograder/{name}")
-        zf.writestr("labkit_autograder/config.json", json.dumps({"lab": lab, **DEFAULTS, **settings}, indent=1))
+        for path in modules():
+            zf.write(path, f"{PACKAGE}/{path.name}")
+        zf.writestr(f"{PACKAGE}/config.json", json.dumps({"lab": lab, **DEFAULTS, **settings}, indent=1))

@@ -232,7 +232,7 @@ def check(lab, keep=False):
                                         [f"SSL_CERT_FILE={CA_BUNDLE}"])
         account = in_root(root, ["id", harden.ACCOUNT], log)[0].strip()
         reach = in_root(root, [f"{harden.PREFIX}/venv/bin/python", "-c", "import sys; "
-                               "sys.path.insert(0, '/autograder/source/labkit_autograder'); import sandbox; "
+                               "sys.path.insert(0, '/autograder/source'); from labkit_autograder import sandbox; "
                                "print(sandbox.blocked_directories(sandbox.needed_paths()))"], log)[0].strip()
         solution = grade(root, build.solution_notebook(lab), workdir / "solution.log")
         blank = grade(root, REPO_ROOT / "labs" / lab / f"{lab}.ipynb", workdir / "blank.log")

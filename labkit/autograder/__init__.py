@@ -1,4 +1,5 @@
-"""The hardened Gradescope autograder that labkit.harden ships in every lab's zip (run from source/labkit_autograder/).
+"""The hardened Gradescope autograder that labkit.harden ships in every lab's zip as the package labkit_autograder
+(source/labkit_autograder/, run with source/ first on sys.path; its modules import each other relatively).
 
 supervise.py  entry point: student account, time limit, kills the account's processes, then writes results.json
 worker.py     runs the submission cell by cell in a sandboxed kernel, then the tests here, against proxies

@@ -10,7 +10,7 @@ import ast
 import json
 import re
 
-from entries import FLAGS, instructors_entry, problems_entry
+from .entries import FLAGS, instructors_entry, problems_entry
 
 
 def is_hidden_case(node):

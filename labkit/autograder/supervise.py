@@ -1,4 +1,5 @@
-"""Gradescope entry point (run_autograder calls it): always leaves a results.json, however the submission behaves.
+"""Gradescope entry point (run_autograder runs `python -m labkit_autograder.supervise` in source/): always leaves
+a results.json, however the submission behaves.
 
 Before any student code runs it writes a results.json that says grading did not finish (0 points) and sets
 disk space aside, imports everything it needs, reads the pristine tests into memory, takes a student account
@@ -23,11 +24,11 @@ import time
 import types
 from pathlib import Path
 
-import sandbox
-from entries import ISOLATION, TIME_OUTS, instructors_entry, problems_entry
-from results import Grading, gradescope_results, write_results
+from . import sandbox
+from .entries import ISOLATION, TIME_OUTS, instructors_entry, problems_entry
+from .results import Grading, gradescope_results, write_results
 
-HERE = Path(__file__).resolve().parent
+PACKAGE_PARENT = Path(__file__).resolve().parents[1 + __package__.count(".")]  # where `python -m` finds us
 PR_SET_CHILD_SUBREAPER = 36
 RESERVE_MB = 16  # disk space set aside before grading, so that a kernel that fills the disk leaves a results.json
 UNFINISHED = ("Grading did not finish (the grader was stopped before it could report), so this submission "
@@ -89,12 +90,12 @@ def kill_descendants():
 
 
 def run_worker(root, config, sources, account):
-    """Run worker.py; (what it reported: {"results", "isolation"}, None) or (None, the reason there is none)."""
+    """Run the worker (worker.py); (what it reported: {"results", "isolation"}, None) or (None, the reason there is none)."""
     started = time.monotonic()
     env = dict(os.environ, **sandbox.GRADING_ENVIRONMENT)
-    worker = subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(root)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, env=env, preexec_fn=limits(config["memory_mb"]),
-                              start_new_session=True)
+    worker = subprocess.Popen([sys.executable, "-m", f"{__package__}.worker", str(root)], cwd=PACKAGE_PARENT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                              preexec_fn=limits(config["memory_mb"]), start_new_session=True)
     try:
         found, _ = worker.communicate(json.dumps({"sources": sources, "account": account and account[:2]}),
                                       timeout=config["total_timeout"])

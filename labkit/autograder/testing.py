@@ -29,7 +29,8 @@ from pathlib import Path
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
-from channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
+from . import labtest
+from .channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
 
 current_channel = None
 
@@ -47,12 +48,13 @@ def in_kernel(function):
 def with_test_library(source):
     """A helper's `source` preceded by the module `labtest` built from the grader's copy of labtest.py (never a
     file in the student's reach)."""
-    library = (Path(__file__).resolve().parent / "labtest.py").read_text()
+    library = Path(labtest.__file__).read_text()
     return (f"import types as _types\nlabtest = _types.ModuleType('labtest')\n"
             f"exec(compile({library!r}, 'labtest', 'exec'), labtest.__dict__)\ndel _types\n{source}")
 
 
 sys.modules["labkit_grading"] = sys.modules[__name__]
+sys.modules["labtest"] = labtest  # a test's `import labtest`: the grader's copy, whatever lies on sys.path
 
 
 def run_case(test_file, case, channel, seed, seconds):

@@ -24,11 +24,11 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-import sandbox
-from answers import manual_answers, results_entries
-from entries import TIME_OUTS, TIMING, instructors_entry
-from results import Grading, gradescope_results
-from supervise import lean_otter, load_config
+from . import sandbox
+from .answers import manual_answers, results_entries
+from .entries import TIME_OUTS, TIMING, instructors_entry
+from .results import Grading, gradescope_results
+from .supervise import lean_otter, load_config
 
 HERE = Path(__file__).resolve().parent
 MAX_RUNS = 4
@@ -210,7 +210,7 @@ def execute_submission(cells, config, run, grading):
     grading.last_cell = None
     run.kernel_end.close()
     run.start_serving()
-    import testing
+    from . import testing
 
     testing.test_notebook(run.sock, run.interrupt, grading, config)
 
@@ -298,7 +298,7 @@ def timing(grading, config, shown=5):
 
 def main(root):
     lean_otter()
-    threading.Thread(target=importlib.import_module, args=("testing",), daemon=True).start()
+    threading.Thread(target=importlib.import_module, args=(f"{__package__}.testing",), daemon=True).start()
     request, config = json.loads(sys.stdin.read()), load_config(root)
     grading, observed = grade(root, config, request["sources"], request["account"])
     results = gradescope_results(grading)

@@ -15,10 +15,10 @@ import os
 import pwd
 import re
 import socket
-import sys
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 import nbformat
@@ -27,14 +27,12 @@ import pytest
 import torch
 
 from labkit import batch, build
-from labkit.autograder import channel, sandbox
+from labkit.autograder import channel, sandbox, testing
 from labkit.autograder.entries import FLAGS, PUBLIC_TESTS, TIMING
+from labkit.autograder.results import Grading, gradescope_results, only_cases
 from labkit.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "labkit" / "autograder"))  # testing.py imports its neighbours as in the zip
-import testing  # noqa: E402
-from results import Grading, gradescope_results, only_cases  # noqa: E402
 AUTOGRADER_ZIP = Path(os.environ.get("LAB2_6_AUTOGRADER_ZIP", build.autograder_zip("lab2-6")))
 SOLUTION = build.solution_notebook("lab2-6")
 STUDENT = ROOT / "labs" / "lab2-6" / "lab2-6.ipynb"
@@ -111,7 +109,7 @@ def grader_processes():
             pid = int(f.read().rsplit(")", 1)[1].split()[1])
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             command = f.read()
-        if b"supervise.py" in command or b"worker.py" in command:
+        if b"labkit_autograder" in command:  # python -m labkit_autograder.supervise, and its worker
             yield pid
 for pid in list(grader_processes()):
     for sig in (signal.SIGSTOP, signal.SIGKILL):
@@ -226,6 +224,7 @@ PLANT = "\n".join(f"open({str(path)!r}, 'w').write('for the next submission grad
 HONEST = """
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from importlib.machinery import PathFinder
 torch.save(attn_lm_madison.state_dict(), "checkpoint.pt")
 torch.save(attn_lm_madison, "whole_model.pt")
 restored = torch.load("checkpoint.pt", weights_only=True)
@@ -440,15 +439,21 @@ def student_processes():
     return [pid for uid in accounts for pid in sandbox.processes_of(uid)]
 
 
-def test_zip_runs_the_supervisor():
+def test_zip_runs_the_supervisor(tmp_path):
     with zipfile.ZipFile(AUTOGRADER_ZIP) as zf:
         names = set(zf.namelist())
         run_autograder = zf.read("run_autograder").decode()
         setup = zf.read("setup.sh").decode()
         config = json.loads(zf.read("labkit_autograder/config.json"))
-    modules = ("supervise.py", "worker.py", "results.py", "testing.py", "channel.py", "sandbox.py")
-    assert {f"labkit_autograder/{m}" for m in modules} <= names
-    assert run_autograder.rstrip().endswith('source/labkit_autograder/supervise.py"')
+        zf.extractall(tmp_path)  # as source/
+    modules = {f"labkit_autograder/{p.name}" for p in (ROOT / "labkit" / "autograder").glob("*.py")}
+    assert {name for name in names if name.startswith("labkit_autograder/")} == modules | {
+        "labkit_autograder/config.json"}
+    assert run_autograder.rstrip().endswith('/source" && python -m labkit_autograder.supervise')
+    # source/ is first on the grader's sys.path: nothing there but the package may be found by an import
+    found = {top: spec.origin for top in {name.split("/")[0].split(".")[0] for name in names} - {"labkit_autograder"}
+             if (spec := PathFinder.find_spec(top, [str(tmp_path)])) and spec.origin}  # a folder of data: no origin
+    assert found == {}, f"the zip's {found} would shadow a module of that name in the grader"
     assert "/opt/labkit/venv/bin" in run_autograder
     assert "useradd --system" in setup and "labkit-student-0" in setup
     assert config["lab"] == "lab2-6" and config["cell_timeout"] == 60 and config["total_timeout"] < 600

@@ -23,16 +23,11 @@ import nbformat
 import pytest
 
 from labkit import REPO_ROOT, build, gradescope
-from labkit.autograder import sandbox
-from labkit.check import why
+from labkit.autograder import channel, sandbox, testing, worker
 from labkit.autograder.entries import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, question_scores
+from labkit.autograder.results import Grading
+from labkit.check import why
 from labkit.grading import grade_submission, gradescope_layout, run_autograder
-
-sys.path.insert(0, str(REPO_ROOT / "labkit" / "autograder"))  # worker.py and testing.py import their neighbours
-import channel  # noqa: E402
-import testing  # noqa: E402
-import worker  # noqa: E402
-from results import Grading  # noqa: E402
 
 AUTOGRADER_ZIP = build.autograder_zip("lab2-6")
 VENV = Path(sys.prefix).resolve()
