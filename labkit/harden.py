@@ -77,6 +77,7 @@ cd "${{LABKIT_AUTOGRADER_ROOT:-/autograder}}/source" && python -m {PACKAGE}.supe
 """
 REPLACED = {"setup.sh", "run_autograder", "requirements.txt", "environment.yml", "run_otter.py"}
 
+
 def modules():
     """The autograder's modules, all shipped (labtest.py too: the test library, for the tests and in_kernel helpers)."""
     return sorted(AUTOGRADER_DIR.glob("*.py"))

@@ -90,7 +90,7 @@ def kill_descendants():
 
 
 def run_worker(root, config, sources, account):
-    """Run the worker (worker.py); (what it reported: {"results", "isolation"}, None) or (None, the reason there is none)."""
+    """Run worker.py; (what it reported: {"results", "isolation"}, None) or (None, the reason there is none)."""
     started = time.monotonic()
     env = dict(os.environ, **sandbox.GRADING_ENVIRONMENT)
     worker = subprocess.Popen([sys.executable, "-m", f"{__package__}.worker", str(root)], cwd=PACKAGE_PARENT,
