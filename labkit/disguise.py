@@ -7,7 +7,6 @@ others, adds blank lines, splits the code cells of each question into one cell p
 reverse order, and may have one question's code rewritten (replaced by another independent solution).
 """
 import ast
-import importlib.util
 import io
 import os
 import random
@@ -25,8 +24,8 @@ import nbformat
 from labkit import REPO_ROOT
 from labkit.build import solution_notebook
 from labkit.similarity import lab_layout, question_regions, source_of, units
+from labkit.tests.variant_suite import lab_suite
 
-VARIANT_TESTS = REPO_ROOT / "labkit" / "tests"
 COMMENTS = ["# compute this step", "# as in the lecture", "# TODO check shapes", "# works now", "# helper"]
 
 
@@ -112,11 +111,7 @@ def disguised(notebook, lab, rng, rewrite=None):
 
 def variant_solutions(lab):
     """{anchor: [(name, source) of each correct alternative]} from the lab's variant suite."""
-    path = VARIANT_TESTS / f"test_{lab.replace('-', '_')}_variants.py"
-    spec = importlib.util.spec_from_file_location(f"variants_of_{lab.replace('-', '_')}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    suite, found = module.SUITE, {}
+    suite, found = lab_suite(lab), {}
     for name, variant in sorted(suite.variants.items()):
         if not (variant.must_lose or variant.may_lose or variant.feedback):
             found.setdefault(variant.anchor, []).append((name, (suite.folder / f"{name}.py").read_text()))

@@ -14,7 +14,7 @@ import matplotlib
 import nbformat
 
 from labkit.autograder.entries import PUBLIC_TESTS
-from labkit.variants import solution_notebook, with_snippets
+from labkit.tests.variant_suite import solution_notebook, with_snippets
 
 
 def notebook_public_verdicts(suite, label, questions):

@@ -14,7 +14,7 @@ from labkit.batch import grade_folder
 from labkit.build import master_path, solution_notebook
 from labkit.check import master_secrets
 from labkit.report import write_answers
-from labkit.variants import with_snippets
+from labkit.tests.variant_suite import with_snippets
 
 LAB = "lab2-6"
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,13 +25,13 @@ N = 10
 LABS = {
     "shakespeare-gpt": ("hw4_shakespeare_transformer.txt",
                         ["solutions/shakespeare-gpt", "labkit/tests/variants/shakespeare-gpt",
-                         "labkit/tests/test_shakespeare_gpt_variants.py",
+                         "labkit/tests/variants/shakespeare_gpt.py",
                          "labkit/tests/test_shakespeare_gpt_recipe.py"],
                         70),
     "attention-from-scratch": ("cse517_a2_attention_transformers.txt",
                                ["solutions/attention-from-scratch", "labkit/recipes/attention_from_scratch",
                                 "labkit/tests/variants/attention-from-scratch",
-                                "labkit/tests/test_attention_from_scratch_variants.py",
+                                "labkit/tests/variants/attention_from_scratch.py",
                                 "labkit/tests/test_attention_from_scratch_recipe.py"],
                                36),
 }

@@ -143,7 +143,7 @@ def cpu_training_run():
     matplotlib.use("Agg")  # plots are drawn and closed, never shown
     import matplotlib.pyplot as plt
 
-    from labkit.variants import solution_notebook
+    from labkit.tests.variant_suite import solution_notebook
     namespace = {"__name__": "__main__"}
     setup = f"import pathlib\nDATA_DIR = pathlib.Path({str(OUT)!r})"
     for cell in solution_notebook(MASTER, LAB).cells:

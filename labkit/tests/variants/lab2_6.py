@@ -1,18 +1,11 @@
-"""Lab 2-6 autograder against alternative correct solutions and classic bugs (see labkit/variants.py).
+"""Lab 2-6 autograder against alternative correct solutions and classic bugs (see labkit/tests/variant_suite.py).
 
 Needs the built autograder zip (`make LABS=lab2-6`); override its path with the environment variable
 LAB2_6_AUTOGRADER_ZIP.
 """
-import os
-from pathlib import Path
-
-import pytest
-
-from labkit.variants import Suite, Variant, bug, correct
+from labkit.tests.variant_suite import Variant, bug, correct, stub
 
 LAB = "lab2-6"
-ROOT = Path(__file__).resolve().parents[2]
-AUTOGRADER_ZIP = Path(os.environ.get("LAB2_6_AUTOGRADER_ZIP", ROOT / "dist" / LAB / f"{LAB}-autograder.zip"))
 
 # The code cell each snippet is inserted after.
 ATTENTION, MASK, UATTNLM, ATTNLM, NEGLOGPROB = ("def attention(", "def causal_mask(", "class UATTNLM(",
@@ -20,11 +13,8 @@ ATTENTION, MASK, UATTNLM, ATTNLM, NEGLOGPROB = ("def attention(", "def causal_ma
 # Attention and mask bugs also make the four attn_ppl_* values wrong, and the public attnlm tests run the
 # notebook's own attention and causal_mask (a reference of them would be an answer in a public test).
 PPL = ("attn_perplexities", "attnlm_sample")
-
-
-def stub(anchor, question):
-    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
-    return Variant(anchor, frozenset([question]))
+# Every grading must list these.
+GRADED_QUESTIONS = {"uattnlm_sample", "attention", "causal_attention_mask", "attnlm_sample", "attn_perplexities"}
 
 
 VARIANTS = {
@@ -65,26 +55,3 @@ SUBMISSIONS = {
     "ln": ["bug_neglogprob_ln"],
     "stubs": ["stub_attention", "stub_causal_mask", "stub_uattnlm", "stub_attnlm", "stub_neglogprob"],
 }
-
-SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", AUTOGRADER_ZIP,
-              Path(__file__).resolve().parent / "variants" / LAB, VARIANTS, SUBMISSIONS)
-
-
-def test_every_variant_is_graded_exactly_once():
-    assert SUITE.layout_problems() == []
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return SUITE.grade_all(tmp_path_factory.mktemp("lab2-6-variants"))
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_submission_scores(graded, label):
-    assert set(graded[label]["possible"]) >= {"uattnlm_sample", "attention", "causal_attention_mask",
-                                              "attnlm_sample", "attn_perplexities"}
-    assert SUITE.score_problems(label, graded[label]) == []
-
-
-def test_stubs_earn_nothing(graded):
-    assert {q: s for q, s in graded["stubs"]["scores"].items() if s} == {}

@@ -4,24 +4,12 @@ Each submission is the master's solution with some definitions replaced, right a
 variants/finetune-encoder/. Variants that touch different questions share a submission. Needs the built zip
 (`make LABS=finetune-encoder`); FINETUNE_ENCODER_AUTOGRADER_ZIP overrides its path.
 """
-import os
-from pathlib import Path
+from labkit.tests.variant_suite import Variant, bug, correct, stub
 
-import pytest
-
-from labkit.variants import Suite, Variant, bug, correct
-
-ROOT = Path(__file__).resolve().parents[2]
 LAB = "finetune-encoder"
-ZIP = Path(os.environ.get("FINETUNE_ENCODER_AUTOGRADER_ZIP", ROOT / "dist" / LAB / f"{LAB}-autograder.zip"))
 
 COLLATE, SIZES, STEP = "class PassageDataset(", "def class_counts(", "def train_step("
 EVALUATION, LOOP, VOTES = "def evaluation(", "def train_model(", "def paper_votes("
-
-
-def stub(anchor, question):
-    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
-    return Variant(anchor, frozenset([question]))
 
 
 VARIANTS = {
@@ -77,27 +65,3 @@ SUBMISSIONS = {
     "stubs": ["stub_collate", "stub_sizes", "stub_train_step", "stub_evaluation", "stub_train_model",
               "stub_paper_votes"],
 }
-
-SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", ZIP, Path(__file__).parent / "variants" / LAB,
-              VARIANTS, SUBMISSIONS)
-
-
-def test_layout():
-    assert SUITE.layout_problems() == []
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    if not ZIP.exists():
-        pytest.fail(f"{ZIP} does not exist: build it with `make LABS={LAB}`")
-    return SUITE.grade_all(tmp_path_factory.mktemp("finetune-encoder-variants"))
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_submission(graded, label):
-    assert SUITE.score_problems(label, graded[label]) == []
-
-
-def test_stubs_earn_nothing(graded):
-    """A notebook whose every function returns outputs of the right shapes, ignoring its inputs, scores 0."""
-    assert {q: s for q, s in graded["stubs"]["scores"].items() if s} == {}

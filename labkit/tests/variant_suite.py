@@ -1,10 +1,13 @@
 """Variant suites: grade a lab's solution with alternative correct code and classic bugs, through its zip.
 
-A lab's suite (labkit/tests/test_<lab>_variants.py) lists variants — snippets in
+A lab's suite (the data module labkit/tests/variants/<lab_with_underscores>.py) lists variants — snippets in
 labkit/tests/variants/<lab>/<name>.py that redefine a function or class right after the master cell that
 defines it — and groups them into submissions. Each submission is the master's solution notebook with its
 snippets inserted; it is graded by the lab's autograder zip as Gradescope would grade it.
+labkit/tests/test_variants.py runs every lab's suite.
 """
+import importlib
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,8 +15,12 @@ from pathlib import Path
 
 import nbformat
 
+from labkit import REPO_ROOT
+from labkit.build import autograder_zip
 from labkit.grading import grade_submission
 from labkit.master import Master, code_view
+
+SUITES = Path(__file__).resolve().parent / "variants"
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,29 @@ def correct(anchor):
 def bug(anchor, question, feedback, may_lose=()):
     """A classic bug that must cost points on `question`, with `feedback` in its failure message."""
     return Variant(anchor, frozenset([question]), frozenset(may_lose), {question: feedback})
+
+
+def stub(anchor, question):
+    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
+    return Variant(anchor, frozenset([question]))
+
+
+def suite_data(lab):
+    """The data module of `lab`'s suite: LAB, VARIANTS, SUBMISSIONS and the optional question lists (see test_variants)."""
+    return importlib.import_module(f"labkit.tests.variants.{lab.replace('-', '_')}")
+
+
+def suite_labs():
+    """The labs that have a variant suite."""
+    return sorted(suite_data(path.stem).LAB for path in SUITES.glob("*.py"))
+
+
+def lab_suite(lab):
+    """`lab`'s Suite, graded through dist/<lab>/<lab>-autograder.zip or the zip named by <LAB>_AUTOGRADER_ZIP."""
+    data = suite_data(lab)
+    zip_path = os.environ.get(f"{lab.replace('-', '_').upper()}_AUTOGRADER_ZIP", autograder_zip(lab))
+    return Suite(lab, REPO_ROOT / "solutions" / lab / f"{lab}.ipynb", zip_path, SUITES / lab,
+                 data.VARIANTS, data.SUBMISSIONS)
 
 
 def solution_notebook(master_path, lab):

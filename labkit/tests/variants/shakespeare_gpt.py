@@ -1,4 +1,4 @@
-"""shakespeare-gpt autograder against alternative correct solutions and classic bugs (see labkit/variants.py).
+"""shakespeare-gpt autograder against alternative correct solutions and classic bugs (see labkit/tests/variant_suite.py).
 
 Every model test compares a class with a reference built from the class's own sub-modules, so a bug costs the
 points of its own question only; a head that sees the future (no mask, or a mask after the softmax) is charged to
@@ -6,24 +6,17 @@ Head alone: the causality tests of the models that use it run only when the stud
 Needs the built autograder zip (`make LABS=shakespeare-gpt`); override its path with the environment variable
 SHAKESPEARE_GPT_AUTOGRADER_ZIP.
 """
-import os
-from pathlib import Path
-
-import pytest
-
-from labkit.tests.notebook_verdicts import autograder_public_verdicts, notebook_public_verdicts
-from labkit.variants import Suite, Variant, bug, correct
+from labkit.tests.variant_suite import Variant, bug, correct
 
 LAB = "shakespeare-gpt"
-ROOT = Path(__file__).resolve().parents[2]
-AUTOGRADER_ZIP = Path(os.environ.get("SHAKESPEARE_GPT_AUTOGRADER_ZIP",
-                                     ROOT / "dist" / LAB / f"{LAB}-autograder.zip"))
 
 # The code cell each snippet is inserted after.
 BIGRAM, EMBEDDINGS, HEAD = "class BigramLanguageModel(", "class BigramWithWordEmbeddingsLM(", "class Head("
 SINGLE_LM, MHA, MULTI_LM = "class SingleHeadedAttentionLM(", "class MultiHeadAttention(", "class MultiHeadedAttentionLM("
 BLOCK, TRANSFORMER = "class TransformerBlock(", "class TransformerLM("
 QUESTIONS = {"q1_1_7", "q1_2_1", "q1_3_2_2", "q1_3_2_3", "q1_3_3_1", "q1_3_3_2", "q1_4_1", "q1_4_2"}
+# Every grading must list these, and grader.check in the notebook must agree with Gradescope on them.
+GRADED_QUESTIONS, NOTEBOOK_QUESTIONS = QUESTIONS, sorted(QUESTIONS)
 
 VARIANTS = {
     # alternative correct implementations: full marks
@@ -75,33 +68,3 @@ SUBMISSIONS = {
                                         "bug_mh_lm_head_size_embed", "bug_block_in_place_residual"],
     "stubs": ["stubs"],
 }
-
-SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", AUTOGRADER_ZIP,
-              Path(__file__).resolve().parent / "variants" / LAB, VARIANTS, SUBMISSIONS)
-
-
-def test_every_variant_is_graded_exactly_once():
-    assert SUITE.layout_problems() == []
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return SUITE.grade_all(tmp_path_factory.mktemp(f"{LAB}-variants"))
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_submission_scores(graded, label):
-    assert set(graded[label]["possible"]) >= QUESTIONS
-    assert SUITE.score_problems(label, graded[label]) == []
-
-
-def test_stubs_score_nothing(graded):
-    assert sum(graded["stubs"]["scores"].values()) == 0, graded["stubs"]["scores"]
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_notebook_and_autograder_agree(graded, label):
-    """grader.check in the notebook (real objects) and Gradescope (copies) give every question one public verdict."""
-    autograder = autograder_public_verdicts(graded[label])
-    notebook = notebook_public_verdicts(SUITE, label, sorted(QUESTIONS))
-    assert {q: v for q, v in notebook.items() if v != autograder[q]} == {}

@@ -5,11 +5,7 @@ snippets in variants/attention-from-scratch/. Bugs that target different questio
 self_attention is graded as the assembly of the student's own functions, so a bug inside one of them costs the
 points of that function's question only. Needs the built autograder zip (`make LABS=attention-from-scratch`).
 """
-import pytest
-
-from labkit import REPO_ROOT
-from labkit.tests.notebook_verdicts import autograder_public_verdicts, notebook_public_verdicts
-from labkit.variants import Suite, Variant, bug, correct
+from labkit.tests.variant_suite import Variant, bug, correct
 
 LAB = "attention-from-scratch"
 
@@ -28,9 +24,11 @@ K2_AVERAGE = "k2_average_three = "
 K2_SELECT = "k2_select_v2 = "
 
 # Questions whose public and hidden tests check the same function: their public verdict must be the final one.
-SAME_THING = ("pairwise_similarities", "attn_scaled", "attn_softmax", "compute_outputs", "make_causal_mask",
-              "apply_causal_mask", "split_heads", "merge_heads")
-AUTOGRADED = SAME_THING + ("self_attention", "q1_2_1", "q1_2_2", "q1_3_1", "q1_3_2", "q1_4_1", "q1_4_2")
+PUBLIC_IS_FINAL = ("pairwise_similarities", "attn_scaled", "attn_softmax", "compute_outputs", "make_causal_mask",
+                   "apply_causal_mask", "split_heads", "merge_heads")
+AUTOGRADED = PUBLIC_IS_FINAL + ("self_attention", "q1_2_1", "q1_2_2", "q1_3_1", "q1_3_2", "q1_4_1", "q1_4_2")
+# grader.check in the notebook must agree with Gradescope's public verdict on these.
+NOTEBOOK_QUESTIONS = AUTOGRADED
 
 VARIANTS = {
     # alternative correct implementations: full marks
@@ -85,42 +83,3 @@ SUBMISSIONS = {
     "multihead_module": ["bug_self_attention_multihead_module"],
     "stubs": ["stubs"],
 }
-
-SUITE = Suite(LAB, REPO_ROOT / "solutions" / LAB / f"{LAB}.ipynb",
-              REPO_ROOT / "dist" / LAB / f"{LAB}-autograder.zip",
-              REPO_ROOT / "labkit" / "tests" / "variants" / LAB, VARIANTS, SUBMISSIONS)
-
-
-def test_layout():
-    assert SUITE.layout_problems() == []
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return SUITE.grade_all(tmp_path_factory.mktemp(LAB))
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_submission(graded, label):
-    assert SUITE.score_problems(label, graded[label]) == []
-
-
-def test_stubs_score_nothing(graded):
-    assert sum(graded["stubs"]["scores"].values()) == 0, graded["stubs"]["scores"]
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_public_verdict_is_the_final_verdict(graded, label):
-    """Where public and hidden tests check the same function, passing the public tests means full marks."""
-    result = graded[label]
-    public = autograder_public_verdicts(result)
-    misleading = [q for q in SAME_THING if public[q] != (result["scores"][q] == result["possible"][q])]
-    assert misleading == [], f"the public tests pass but the hidden ones fail (or the reverse) on {misleading}"
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_notebook_and_autograder_agree(graded, label):
-    """grader.check in the notebook (real objects, views) and Gradescope (copies) give every question one verdict."""
-    autograder = autograder_public_verdicts(graded[label])
-    notebook = notebook_public_verdicts(SUITE, label, AUTOGRADED)
-    assert {q: v for q, v in notebook.items() if v != autograder[q]} == {}

@@ -7,13 +7,8 @@ they call, so a bug costs the points of its own question only.
 
 Needs the built autograder zip: `make LABS=numpy-rnn-transformer`.
 """
-from pathlib import Path
+from labkit.tests.variant_suite import Variant, bug, correct, stub
 
-import pytest
-
-from labkit.variants import Suite, Variant, bug, correct
-
-ROOT = Path(__file__).resolve().parents[2]
 LAB = "numpy-rnn-transformer"
 
 RNN_STEP, SAMPLE_RNN = "def rnn_step(", "def sample_text_RNN("
@@ -22,11 +17,6 @@ PERPLEX_RNN, PERPLEX_GRU = "def get_perplex_rnn(", "def get_perplex_gru("
 EMBED, ATTENTION, MLP = "def embed_tokens(", "def multi_head_attention(", "def mlp("
 TRANSFORMER, GENERATE = "def transformer(", "def generate_with_transformer("
 HEAD = "def prediction_head("
-
-
-def stub(anchor, question):
-    """A do-nothing answer of the right types and shapes: it must earn no point of `question`."""
-    return Variant(anchor, frozenset([question]))
 
 
 VARIANTS = {
@@ -96,25 +86,3 @@ SUBMISSIONS = {
     "stubs": ["stub_rnn", "stub_gru", "stub_perplexity", "stub_embed", "stub_attention", "stub_mlp", "stub_head",
               "stub_transformer", "stub_generate"],
 }
-
-SUITE = Suite(LAB, ROOT / "solutions" / LAB / f"{LAB}.ipynb", ROOT / "dist" / LAB / f"{LAB}-autograder.zip",
-              Path(__file__).resolve().parent / "variants" / LAB, VARIANTS, SUBMISSIONS)
-
-
-def test_layout():
-    assert SUITE.layout_problems() == []
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return SUITE.grade_all(tmp_path_factory.mktemp("numpy-rnn-transformer-variants"))
-
-
-@pytest.mark.parametrize("label", list(SUBMISSIONS))
-def test_submission(graded, label):
-    assert SUITE.score_problems(label, graded[label]) == []
-
-
-def test_stubs_earn_nothing(graded):
-    """A notebook whose every function returns outputs of the right shapes, ignoring its inputs, scores 0."""
-    assert {q: s for q, s in graded["stubs"]["scores"].items() if s} == {}
