@@ -207,3 +207,26 @@ def test_numpy_only_runs_numpy_code_and_refuses_torch(monkeypatch):
     with pytest.raises(ImportError, match="must use NumPy only"):
         run(kept, [1, 2])
     assert "torch" in sys.modules
+
+
+def test_record_forward_calls_sees_the_mode_the_grad_mode_and_the_arguments():
+    model = torch.nn.Linear(2, 1)
+    calls = labtest.record_forward_calls(model, "input", "other")
+    x = torch.ones(1, 2)
+    model.eval()
+    with torch.no_grad():
+        model(x)
+    model.train()
+    model(input=x)
+    assert [(c["training"], c["grad"], c["input"] is x, c["other"]) for c in calls] == [
+        (False, False, True, None), (True, True, True, None)]
+
+
+def test_standing_in_swaps_names_for_the_block_only():
+    namespace = {"step": "the notebook's step"}
+    with labtest.standing_in(namespace, step="stand-in", evaluate="stand-in"):
+        assert namespace == {"step": "stand-in", "evaluate": "stand-in"}
+    assert namespace == {"step": "the notebook's step"}
+    with pytest.raises(ValueError), labtest.standing_in(namespace, step="stand-in"):
+        raise ValueError
+    assert namespace == {"step": "the notebook's step"}
