@@ -7,35 +7,15 @@ points = None
 
 @test_case(points=2, hidden=False)
 def test_collate_fn_batch(env):
-    import json
-    import pathlib
     import torch
     import labtest
-
-    def tokenizer_of(data_dir):
-        """The tiny BERT's tokenizer as texts, max_length -> (input_ids, attention_mask), padded to the longest text."""
-        import torch
-        from tokenizers import Tokenizer
-        tokenizer = Tokenizer.from_file(str(data_dir / 'tiny-bert' / 'tokenizer.json'))
-
-        def encode(texts, max_length):
-            tokenizer.enable_truncation(max_length)
-            tokenizer.enable_padding(pad_id=0, pad_token='[PAD]')
-            encodings = tokenizer.encode_batch(list(texts))
-            return (torch.tensor([e.ids for e in encodings]), torch.tensor([e.attention_mask for e in encodings]))
-        return encode
-    data_dir = pathlib.Path(env.get('DATA_DIR', 'data'))
-    encode = tokenizer_of(data_dir)
-    with open(data_dir / 'passages.json') as f:
-        splits = json.load(f)['splits']
-
-    def notebook_tokenizer(path):
-        """In the notebook's kernel: the tiny BERT's tokenizer, for the notebook's PassageDataset to call."""
-        from transformers import AutoTokenizer
-        return AutoTokenizer.from_pretrained(path)
-    notebook_tokenizer = labtest.in_kernel(notebook_tokenizer)
+    import lab_checks
+    data_dir = lab_checks.data_folder(env)
+    encode = lab_checks.tokenizer_of(data_dir)
+    train = lab_checks.splits(data_dir)['train']
+    notebook_tokenizer = labtest.in_kernel(lab_checks.notebook_tokenizer)
     assert 'PassageDataset' in env, 'PassageDataset is not defined: run the cell that defines it'
-    passages = [dict(splits['train'][0], text=' '.join(splits['train'][0]['text'].split()[:n])) for n in (3, 9, 5)]
+    passages = [dict(train[0], text=' '.join(train[0]['text'].split()[:n])) for n in (3, 9, 5)]
     passages[1]['author'] = 'Madison'
     dataset = env['PassageDataset'](passages, notebook_tokenizer(str(data_dir / 'tiny-bert')), max_length=64)
     out = dataset.collate_fn([dataset[i] for i in range(3)])

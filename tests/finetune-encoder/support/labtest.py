@@ -515,3 +515,36 @@ def check_generate_with_window(model, V, name, window):
         f"cover {window} positions)")
     assert max(seen) == window, (
         f"{name}.generate cropped the context to {max(seen)} tokens: keep the last context_window_size ({window})")
+
+
+# Spies and stand-ins in the notebook's kernel (call these from helpers that run through in_kernel).
+
+def record_forward_calls(module, *names):
+    """A list that gets, for every forward call of `module`, a dict: its training mode ("training"), whether
+    gradients were recorded ("grad") and the value of each argument of `names`, the forward's leading parameters
+    (given by keyword or by position; None when not given)."""
+    calls = []
+
+    def record(module, args, kwargs):
+        given = {name: kwargs.get(name, args[i] if len(args) > i else None) for i, name in enumerate(names)}
+        calls.append({"training": module.training, "grad": torch.is_grad_enabled(), **given})
+    module.register_forward_pre_hook(record, with_kwargs=True)
+    return calls
+
+
+class standing_in:
+    """with standing_in(namespace, name=stand_in, ...): the names bound to the stand-ins in `namespace` (e.g. the
+    notebook's globals) inside the block, and restored after it."""
+
+    def __init__(self, namespace, **stand_ins):
+        self.namespace, self.stand_ins = namespace, stand_ins
+
+    def __enter__(self):
+        self.saved = {name: self.namespace[name] for name in self.stand_ins if name in self.namespace}
+        self.namespace.update(self.stand_ins)
+        return self
+
+    def __exit__(self, *exc):
+        for name in self.stand_ins:
+            self.namespace.pop(name, None)
+        self.namespace.update(self.saved)
