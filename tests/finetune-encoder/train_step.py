@@ -10,7 +10,7 @@ def test_train_step_updates(env, train_step):
     import labtest
     import lab_checks
     assert callable(train_step), 'train_step is not defined: run the cell that defines it'
-    seen = labtest.in_kernel(lab_checks.train_step_from_eval_mode)(train_step, str(lab_checks.data_folder(env)))
+    seen = labtest.in_kernel(lab_checks.train_step_run)(train_step, str(lab_checks.data_folder(env)))
     loss = seen['loss']
     assert isinstance(loss, float), f'train_step should return the loss as a Python float (loss.item()), not {type(loss).__name__}'
     assert 0 < loss < 20, f'the loss of a random 2-class model should be near log(2) = 0.69, got {loss}'

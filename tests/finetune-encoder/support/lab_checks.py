@@ -1,6 +1,5 @@
 # TEST SUPPORT
-# The fixtures of this lab's tests: the tiny BERT (same family as MiniLM) and its tokenizer, short training
-# passages and their batches, and the runs of the notebook's functions on them in the notebook's kernel.
+# Fixtures (the tiny BERT, its tokenizer, training passages, batches) and runs of the notebook's functions on them.
 import json
 import math
 import pathlib
@@ -76,42 +75,27 @@ def tiny_model(data_dir, seed, dropout=True):
     return model.to(labtest.DEVICE)
 
 
-def spied_calls(model):
-    """The model's forward calls as they come: training mode, grad mode, attention_mask given, input_ids."""
-    return labtest.record_forward_calls(model, "input_ids", "attention_mask")
-
-
 def modes(calls):
     """What the tests judge of each forward call: its training and grad mode, whether attention_mask was given."""
     return [{"training": c["training"], "grad": c["grad"], "mask": c["attention_mask"] is not None} for c in calls]
 
 
-def train_step_from_eval_mode(train_step, data_dir):
-    """In the notebook's kernel: train_step on the tiny BERT, from evaluation mode, with SGD; what it returned,
-    how many parameters changed and whether the model is left in training mode."""
-    model = tiny_model(data_dir, 1)
+def train_step_run(train_step, data_dir, seed=1, n=4, start=0, lr=0.1, stale=None, torch_seed=None):
+    """In the notebook's kernel: train_step (SGD) on n passages, the tiny BERT from `seed` in evaluation mode (with
+    `stale`: no dropout, stale gradients, torch seeded); its loss, forward calls, the model's mode and parameters."""
+    model = tiny_model(data_dir, seed, dropout=stale is None)
     before = [p.detach().clone() for p in model.parameters()]
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    model.eval()
-    loss = train_step(model, batch_of(tokenizer_of(data_dir), passages(data_dir, 4)), optimizer)
-    changed = sum(not torch.equal(b, p) for b, p in zip(before, model.parameters()))
-    return {"loss": loss, "changed": changed, "training": model.training}
-
-
-def train_step_with_stale_gradients(train_step, data_dir, seed, n, start, lr, stale, torch_seed):
-    """In the notebook's kernel: train_step on a batch of n passages, the tiny BERT drawn from `seed` (no dropout)
-    starting in evaluation mode with stale gradients `stale`, SGD with learning rate `lr`, torch seeded with
-    `torch_seed`; what it returned, how it called the model and the parameters after it."""
-    model = tiny_model(data_dir, seed, dropout=False)
     batch = batch_of(tokenizer_of(data_dir), passages(data_dir, n, start=start))
     model.eval()
     for p in model.parameters():
-        p.grad = torch.full_like(p, stale)  # gradients left over from an earlier batch
-    calls = spied_calls(model)
+        p.grad = None if stale is None else torch.full_like(p, stale)  # gradients left over from an earlier batch
+    calls = labtest.record_forward_calls(model, "input_ids", "attention_mask")
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    torch.manual_seed(torch_seed)
+    if torch_seed is not None:
+        torch.manual_seed(torch_seed)
     loss = train_step(model, batch, optimizer)
-    return {"loss": loss, "calls": modes(calls),
+    return {"loss": loss, "calls": modes(calls), "training": model.training,
+            "changed": sum(not torch.equal(b, p) for b, p in zip(before, model.parameters())),
             "parameters": {name: p.detach().clone() for name, p in model.named_parameters()}}
 
 
@@ -125,24 +109,22 @@ def evaluation_twice(evaluation, data_dir):
     return first, evaluation(model, data)
 
 
-def evaluation_spied(evaluation, data_dir, seed, n, start, batch_size, head_bias, labels):
-    """In the notebook's kernel: evaluation of the tiny BERT drawn from `seed`, its classifier's bias set to
-    `head_bias`, left in training mode, on n passages labelled `labels` in batches of batch_size; what it
-    returned and how it called the model."""
+def evaluation_run(evaluation, data_dir, seed, n, start, batch_size, head_bias, labels):
+    """In the notebook's kernel: evaluation, from training mode, of the tiny BERT drawn from `seed` with classifier
+    bias `head_bias` on n passages labelled `labels`, in batches of batch_size; its result and forward calls."""
     model = tiny_model(data_dir, seed)
     with torch.no_grad():
         model.classifier.bias.copy_(torch.tensor(head_bias))
     pairs = [(text, label) for (text, _), label in zip(passages(data_dir, n, start=start), labels)]
     data = loader(tokenizer_of(data_dir), pairs, batch_size)
-    calls = spied_calls(model)
+    calls = labtest.record_forward_calls(model, "input_ids", "attention_mask")
     model.train()
     got = evaluation(model, data)
     return {"got": got, "calls": modes(calls)}
 
 
 def train_two_epochs(train_model, data_dir):
-    """In the notebook's kernel: train_model on the tiny BERT for 2 epochs, 8 training and 4 validation
-    passages; the history it returned."""
+    """In the notebook's kernel: train_model's history, tiny BERT, 2 epochs, 8 training, 4 validation passages."""
     encode = tokenizer_of(data_dir)
     model = tiny_model(data_dir, 9)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
@@ -152,9 +134,8 @@ def train_two_epochs(train_model, data_dir):
 
 
 class StandIns:
-    """Stand-ins for the notebook's train_step and evaluation, so that only train_model's loop counts: the step
-    moves every weight by an optimizer step on made-up gradients and returns a new loss each time; the evaluation
-    reports, for `validation_loader`, the balanced accuracies of `script` in turn, and keeps the weights it saw."""
+    """Stand-ins for train_step (moves every weight, returns a new loss each time) and evaluation (on
+    `validation_loader`: the balanced accuracies of `script` in turn; keeps the weights it saw)."""
 
     def __init__(self, validation_loader, script, seed):
         self.validation_loader, self.script = validation_loader, script
@@ -186,16 +167,13 @@ class StandIns:
                 for snapshot in self.snapshots]
 
 
-def train_model_with_stand_ins(train_model, env, data_dir, seed, n_train, n_valid, start, batch_size, script):
-    """In the notebook's kernel: train_model on the tiny BERT drawn from `seed`, with AdamW, len(script) epochs,
-    n_train training and n_valid validation passages in batches of batch_size, and StandIns for the notebook's
-    train_step and evaluation. Returns the history, the optimizer steps taken, the passages trained on (also by
-    forward passes in training mode), what the stand-in evaluation reported, the step losses, and how far the
-    final weights are from those of each evaluation."""
+def train_model_run(train_model, env, data_dir, seed, n_train, n_valid, start, batch_size, script):
+    """In the notebook's kernel: train_model with StandIns, the tiny BERT from `seed`, AdamW, len(script) epochs;
+    its history, the optimizer steps, the passages trained on, the stand-ins' records, the weights' distances."""
     encode = tokenizer_of(data_dir)
     model = tiny_model(data_dir, seed)
     valid_loader = loader(encode, passages(data_dir, n_valid, start=100 + start), batch_size)
-    calls = spied_calls(model)
+    calls = labtest.record_forward_calls(model, "input_ids", "attention_mask")
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     steps = []
     optimizer.register_step_post_hook(lambda *args: steps.append(1))
@@ -203,7 +181,7 @@ def train_model_with_stand_ins(train_model, env, data_dir, seed, n_train, n_vali
     with labtest.standing_in(env, train_step=stand_ins.train_step, evaluation=stand_ins.evaluation):
         history = train_model(model, loader(encode, passages(data_dir, n_train, start=start), batch_size),
                               valid_loader, optimizer, len(script))
-    trained_rows = stand_ins.trained_rows + [
+    trained_rows = stand_ins.trained_rows + [  # also what forward passes in training mode saw
         unpadded(row) for c in calls if c["training"] and c["grad"] for row in c["input_ids"].tolist()]
     return {"history": history, "steps": len(steps), "trained_rows": trained_rows, "reported": stand_ins.reported,
             "distances": stand_ins.distances(model), "step_losses": stand_ins.step_losses}
