@@ -207,3 +207,18 @@ def test_numpy_only_runs_numpy_code_and_refuses_torch(monkeypatch):
     with pytest.raises(ImportError, match="must use NumPy only"):
         run(kept, [1, 2])
     assert "torch" in sys.modules
+
+
+def test_as_number_converts_or_names_the_variable():
+    assert labtest.as_number("2.5", "x") == 2.5
+    with pytest.raises(AssertionError, match="ppl should be a number, not NoneType"):
+        labtest.as_number(None, "ppl")
+
+
+def test_notebook_names_swaps_names_in_and_restores_the_notebook():
+    notebook = {"attention": "student's"}
+    with pytest.raises(RuntimeError):
+        with labtest.notebook_names(notebook, attention="reference", causal_mask="reference mask"):
+            assert notebook == {"attention": "reference", "causal_mask": "reference mask"}
+            raise RuntimeError("a failing check")
+    assert notebook == {"attention": "student's"}
