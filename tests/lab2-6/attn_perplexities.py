@@ -30,7 +30,8 @@ def test_neglogprob_fixed_model(neglogprob, perplexity):
 def test_perplexity_values_plausible(attn_ppl_madison_model_madison_document, attn_ppl_hamilton_model_madison_document, attn_ppl_madison_model_hamilton_document, attn_ppl_hamilton_model_hamilton_document):
     import math
     import labtest
-    values = {'attn_ppl_madison_model_madison_document': attn_ppl_madison_model_madison_document, 'attn_ppl_hamilton_model_madison_document': attn_ppl_hamilton_model_madison_document, 'attn_ppl_madison_model_hamilton_document': attn_ppl_madison_model_hamilton_document, 'attn_ppl_hamilton_model_hamilton_document': attn_ppl_hamilton_model_hamilton_document}
+    from lab_checks import PERPLEXITY_CASES, perplexity_name
+    values = {perplexity_name(*case): value for case, value in zip(PERPLEXITY_CASES, [attn_ppl_madison_model_madison_document, attn_ppl_hamilton_model_madison_document, attn_ppl_madison_model_hamilton_document, attn_ppl_hamilton_model_hamilton_document])}
     for name, value in values.items():
         assert value is not None and value is not Ellipsis, f'{name} is not set yet'
         value = labtest.as_number(value, name)

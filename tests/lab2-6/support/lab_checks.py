@@ -22,6 +22,14 @@ def shipped_vocab():
     return labtest.load_json(labtest.lab_file(LAB, "tokenizer.json"))["model"]["vocab"]
 
 
+# the four perplexities of the notebook, attn_ppl_<model's author>_model_<document's author>_document
+PERPLEXITY_CASES = [("Madison", "Madison"), ("Hamilton", "Madison"), ("Madison", "Hamilton"), ("Hamilton", "Hamilton")]
+
+
+def perplexity_name(model_author, document_author):
+    return f"attn_ppl_{model_author.lower()}_model_{document_author.lower()}_document"
+
+
 def as_pair(out):
     """attention's result as the pair (batched_A, batched_C) of tensors, or a message saying what it is."""
     assert out is not None, "attention returned None: return the pair (batched_A, batched_C)"
@@ -69,11 +77,9 @@ def uniform_hint(state, ids, out):
         ("the running mean runs over the batch dimension instead of the position dimension",
          x.cumsum(0) / torch.arange(1, x.size(0) + 1).view(-1, 1, 1)),
     ]
-    for hint, hidden in candidates:
-        logits = hidden @ state["hidden2output.weight"].T + state["hidden2output.bias"]
-        if torch.allclose(logits, out, atol=1e-4, rtol=1e-4):
-            return " It looks like " + hint + "."
-    return ""
+    return labtest.matching_hint(out, [(" It looks like " + hint + ".", hidden @ state["hidden2output.weight"].T
+                                        + state["hidden2output.bias"]) for hint, hidden in candidates],
+                                 atol=1e-4, rtol=1e-4)
 
 
 def all_logits_of(name, model, ids):
