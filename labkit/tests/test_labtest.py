@@ -243,11 +243,16 @@ def test_record_forward_calls_sees_the_mode_the_grad_mode_and_the_arguments():
         (False, False, True, None), (True, True, True, None)]
 
 
-def test_standing_in_swaps_names_for_the_block_only():
-    namespace = {"step": "the notebook's step"}
-    with labtest.standing_in(namespace, step="stand-in", evaluate="stand-in"):
-        assert namespace == {"step": "stand-in", "evaluate": "stand-in"}
-    assert namespace == {"step": "the notebook's step"}
-    with pytest.raises(ValueError), labtest.standing_in(namespace, step="stand-in"):
-        raise ValueError
-    assert namespace == {"step": "the notebook's step"}
+def test_as_number_converts_or_names_the_variable():
+    assert labtest.as_number("2.5", "x") == 2.5
+    with pytest.raises(AssertionError, match="ppl should be a number, not NoneType"):
+        labtest.as_number(None, "ppl")
+
+
+def test_notebook_names_swaps_names_in_and_restores_the_notebook():
+    notebook = {"attention": "student's"}
+    with pytest.raises(RuntimeError):
+        with labtest.notebook_names(notebook, attention="reference", causal_mask="reference mask"):
+            assert notebook == {"attention": "reference", "causal_mask": "reference mask"}
+            raise RuntimeError("a failing check")
+    assert notebook == {"attention": "student's"}

@@ -9,10 +9,8 @@ points = None
 def test_attn_softmax_small(attn_softmax):
     import math
     import torch
-    from labtest import DEVICE as dev, expect_close, matching_hint, run
-
-    def softmax_hint(A, out):
-        return matching_hint(out, [(f"It looks like the softmax runs over dimension {dim}; it must run over the keys, the last dimension (dim=-1), so that every query's weights sum to one.", torch.softmax(A, dim=dim)) for dim in range(A.dim() - 1)], rtol=1e-05, equal_nan=True)
+    from labtest import DEVICE as dev, expect_close, run
+    from lab_checks import softmax_hint
     A = torch.tensor([[[0.0, math.log(3.0)], [5.0, 5.0], [-1.0, float('-inf')]]], device=dev)
     out = run(attn_softmax, 'attn_softmax', A)
     expected = torch.tensor([[[0.25, 0.75], [0.5, 0.5], [1.0, 0.0]]], device=dev)

@@ -9,7 +9,7 @@ points = None
 def test_merge_heads_small(merge_heads):
     import torch
     from labtest import DEVICE as dev, expect_shape, run
-    MERGE_HINT = 'merge_heads must undo split_heads: transpose(1, 2) back to (B, n_tok, n_heads, head_size) first, then reshape to (B, n_tok, n_embd); a single reshape of (B, n_heads, n_tok, head_size) mixes positions and heads. After a transpose use reshape (or .contiguous().view), not view.'
+    from lab_checks import MERGE_HINT
     split = torch.tensor([[[[0.0, 1.0], [6.0, 7.0]], [[2.0, 3.0], [8.0, 9.0]], [[4.0, 5.0], [10.0, 11.0]]]], device=dev)
     out = run(merge_heads, 'merge_heads', split, hint_on_error=MERGE_HINT)
     expected = torch.arange(12.0, device=dev).view(1, 2, 6)

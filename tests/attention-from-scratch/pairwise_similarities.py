@@ -9,7 +9,7 @@ points = None
 def test_pairwise_similarities_small(pairwise_similarities):
     import torch
     from labtest import DEVICE as dev, expect_close, run
-    TRANSPOSE_HINT = 'Only the last two dimensions of K may be swapped, transpose(-2, -1): transposing dimensions (0, 1) or (1, 2), or using .T, breaks once there is a batch or a head dimension.'
+    from lab_checks import TRANSPOSE_HINT
     Q = torch.tensor([[[1.0, 0.0], [0.0, 2.0]]], device=dev)
     K = torch.tensor([[[3.0, 4.0], [1.0, 1.0], [0.0, -1.0]]], device=dev)
     A = run(pairwise_similarities, 'pairwise_similarities', Q, K, hint_on_error=TRANSPOSE_HINT)

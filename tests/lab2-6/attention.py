@@ -9,27 +9,10 @@ points = None
 def test_attention_shapes(attention):
     import torch
     import labtest
-    dev = labtest.DEVICE
-
-    def as_pair(out):
-        assert out is not None, 'attention returned None: return the pair (batched_A, batched_C)'
-        assert isinstance(out, tuple) and len(out) == 2, f'attention should return a pair (batched_A, batched_C), but returned {type(out).__name__}'
-        A, C = out
-        assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
-        return (A, C)
-
-    def run_attention(attention, *inputs):
-        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
-        copies = [t.clone() for t in inputs]
-        A, C = as_pair(attention(*copies))
-        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
-        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
-        return (A, C)
+    from lab_checks import run_attention
     assert callable(attention), 'attention is not defined: run the cell that defines it'
-    generator = torch.Generator().manual_seed(0)
-    Q = torch.randn(2, 3, 4, generator=generator).to(dev)
-    K = torch.randn(2, 5, 4, generator=generator).to(dev)
-    V = torch.randn(2, 5, 4, generator=generator).to(dev)
+    randn = labtest.Random(0).randn
+    Q, K, V = (randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4))
     A, C = run_attention(attention, Q, K, V)
     assert tuple(A.shape) == (2, 3, 5), f'batched_A should have shape (bsz, q_len, k_len) = (2, 3, 5), but has shape {tuple(A.shape)}'
     assert tuple(C.shape) == (2, 3, 4), f'batched_C should have shape (bsz, q_len, D) = (2, 3, 4), but has shape {tuple(C.shape)}'
@@ -39,22 +22,7 @@ def test_attention_shapes(attention):
 def test_attention_rows_and_mask(attention):
     import torch
     import labtest
-    dev = labtest.DEVICE
-
-    def as_pair(out):
-        assert out is not None, 'attention returned None: return the pair (batched_A, batched_C)'
-        assert isinstance(out, tuple) and len(out) == 2, f'attention should return a pair (batched_A, batched_C), but returned {type(out).__name__}'
-        A, C = out
-        assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
-        return (A, C)
-
-    def run_attention(attention, *inputs):
-        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
-        copies = [t.clone() for t in inputs]
-        A, C = as_pair(attention(*copies))
-        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
-        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
-        return (A, C)
+    from lab_checks import run_attention
     generator = torch.Generator().manual_seed(1)
     Q = torch.randn(2, 3, 4, generator=generator)
     K = torch.randn(2, 5, 4, generator=generator)
@@ -62,7 +30,7 @@ def test_attention_rows_and_mask(attention):
     T, F = (True, False)
     mask = torch.tensor([[[T, T, F, F, F], [T, F, T, F, T], [F, F, F, F, T]], [[T, T, T, T, T], [F, T, F, T, F], [T, F, F, F, F]]])
     for m, label in [(None, 'without a mask'), (mask, 'with a mask')]:
-        inputs = [t.to(dev) for t in (Q, K, V)] + ([] if m is None else [m.to(dev)])
+        inputs = [t.to(labtest.DEVICE) for t in (Q, K, V)] + ([] if m is None else [m.to(labtest.DEVICE)])
         A, C = run_attention(attention, *inputs)
         A, C = (A.cpu(), C.cpu())
         assert torch.isfinite(A).all(), f'batched_A contains NaN or infinite values {label}.'
@@ -82,22 +50,8 @@ def test_attention_by_hand(attention):
     import math
     import torch
     import labtest
+    from lab_checks import run_attention
     dev = labtest.DEVICE
-
-    def as_pair(out):
-        assert out is not None, 'attention returned None: return the pair (batched_A, batched_C)'
-        assert isinstance(out, tuple) and len(out) == 2, f'attention should return a pair (batched_A, batched_C), but returned {type(out).__name__}'
-        A, C = out
-        assert isinstance(A, torch.Tensor) and isinstance(C, torch.Tensor), 'attention should return two tensors (batched_A, batched_C)'
-        return (A, C)
-
-    def run_attention(attention, *inputs):
-        """attention(*inputs) as a pair of tensors, called on copies so that the inputs stay as they are."""
-        copies = [t.clone() for t in inputs]
-        A, C = as_pair(attention(*copies))
-        changed = [name for name, t, copy in zip(('batched_Q', 'batched_K', 'batched_V', 'mask'), inputs, copies) if not torch.equal(t, copy)]
-        assert not changed, f"attention changed {' and '.join(changed)} in place (e.g. with /= or masked_fill_); compute new tensors instead"
-        return (A, C)
     Q = torch.tensor([[[2.0, 0.0, 0.0, 0.0]]], device=dev)
     K = torch.tensor([[[math.log(3), 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]], device=dev)
     V = torch.tensor([[[4.0, 0.0, 0.0, 0.0], [0.0, 8.0, 0.0, 0.0]]], device=dev)

@@ -9,17 +9,14 @@ points = None
 def test_attnlm_shapes_and_first_position(attn_lm_madison):
     import torch
     import labtest
-    dev = labtest.DEVICE
-
-    def trained_weights(model, name, filename):
-        return labtest.shipped_weights(model, name, labtest.lab_file('lab2-6', 'models/' + filename), 'create it with load_model and do not change its parameters afterwards')
+    import lab_checks
     model = attn_lm_madison
     assert model is not None, 'attn_lm_madison is not defined: run the cells that define and load the models'
-    state = trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
-    V = len(labtest.load_json(labtest.lab_file('lab2-6', 'tokenizer.json'))['model']['vocab'])
+    state = lab_checks.trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
+    V = len(lab_checks.shipped_vocab())
     ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]])
     with torch.no_grad():
-        out = model.all_logits(ids.to(dev, copy=True))
+        out = model.all_logits(ids.to(labtest.DEVICE, copy=True))
         assert isinstance(out, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
         assert tuple(out.shape) == (2, 5, V), f'for ids of shape (2, 5), all_logits should return logits of shape (2, 5, {V}), not {tuple(out.shape)}'
         assert not torch.allclose(out[0, 1:], out[1, 1:]), 'two different sequences got the same logits after BOS: all_logits must use the ids it is given'
@@ -34,17 +31,14 @@ def test_attnlm_shapes_and_first_position(attn_lm_madison):
 def test_attnlm_causal(attn_lm_madison):
     import torch
     import labtest
-    dev = labtest.DEVICE
-
-    def trained_weights(model, name, filename):
-        return labtest.shipped_weights(model, name, labtest.lab_file('lab2-6', 'models/' + filename), 'create it with load_model and do not change its parameters afterwards')
-    model = attn_lm_madison
-    trained_weights(model, 'attn_lm_madison', 'attnlm_lm_m.pt')
+    import lab_checks
+    lab_checks.trained_weights(attn_lm_madison, 'attn_lm_madison', 'attnlm_lm_m.pt')
     ids = torch.tensor([[1, 5, 6, 7, 8, 9]])
     changed = ids.clone()
     changed[0, -1] = 10
     with torch.no_grad():
-        out, out_changed = (model.all_logits(ids.to(dev, copy=True)), model.all_logits(changed.to(dev, copy=True)))
+        out = attn_lm_madison.all_logits(ids.to(labtest.DEVICE, copy=True))
+        out_changed = attn_lm_madison.all_logits(changed.to(labtest.DEVICE, copy=True))
     assert isinstance(out, torch.Tensor) and isinstance(out_changed, torch.Tensor), f'ATTNLM.all_logits should return a tensor, but returned {type(out).__name__}'
     difference = (out[:, :-1] - out_changed[:, :-1]).abs().max().item()
     assert difference < 1e-05, f'changing the last word changed the logits at earlier positions (by up to {difference:.3g}): earlier positions must not see later ones. Pass a causal mask of shape (B, T, T) to attention.'

@@ -9,15 +9,12 @@ points = None
 def test_uattnlm_shapes(u_attn_lm_madison):
     import torch
     import labtest
-    dev = labtest.DEVICE
-
-    def trained_weights(model, name, filename):
-        return labtest.shipped_weights(model, name, labtest.lab_file('lab2-6', 'models/' + filename), 'create it with load_model and do not change its parameters afterwards')
+    import lab_checks
     model = u_attn_lm_madison
     assert model is not None, 'u_attn_lm_madison is not defined: run the cells that define and load the models'
-    trained_weights(model, 'u_attn_lm_madison', 'ualm_lm_m.pt')
-    V = len(labtest.load_json(labtest.lab_file('lab2-6', 'tokenizer.json'))['model']['vocab'])
-    ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]], device=dev)
+    lab_checks.trained_weights(model, 'u_attn_lm_madison', 'ualm_lm_m.pt')
+    V = len(lab_checks.shipped_vocab())
+    ids = torch.tensor([[1, 5, 6, 7, 8], [1, 9, 10, 11, 12]], device=labtest.DEVICE)
     with torch.no_grad():
         out = model.all_logits(ids)
         assert isinstance(out, torch.Tensor), f'all_logits should return a tensor, but returned {type(out).__name__}'
@@ -33,31 +30,16 @@ def test_uattnlm_shapes(u_attn_lm_madison):
 def test_uattnlm_running_mean_by_hand(u_attn_lm_madison):
     import torch
     import labtest
-    dev = labtest.DEVICE
-
-    def trained_weights(model, name, filename):
-        return labtest.shipped_weights(model, name, labtest.lab_file('lab2-6', 'models/' + filename), 'create it with load_model and do not change its parameters afterwards')
-
-    def uniform_hint(state, ids, out):
-        """Names a classic mistake of the running mean whose output matches `out`, if any."""
-        x = state['embed.weight'][ids]
-        positions = torch.arange(ids.size(1)).view(1, -1, 1)
-        candidates = [('each position averages over ALL positions, including later ones: use a running (cumulative) mean', x.mean(dim=1, keepdim=True).expand_as(x)), ('the embeddings are summed but not divided by the number of positions', x.cumsum(1)), ('position t is divided by t instead of t + 1 (positions are counted from 0, BOS included)', x.cumsum(1) / positions.clamp(min=1)), ('the running mean runs over the batch dimension instead of the position dimension', x.cumsum(0) / torch.arange(1, x.size(0) + 1).view(-1, 1, 1))]
-        for hint, hidden in candidates:
-            logits = hidden @ state['hidden2output.weight'].T + state['hidden2output.bias']
-            if torch.allclose(logits, out, atol=0.0001, rtol=0.0001):
-                return ' It looks like ' + hint + '.'
-        return ''
-    model = u_attn_lm_madison
-    state = trained_weights(model, 'u_attn_lm_madison', 'ualm_lm_m.pt')
+    import lab_checks
+    state = lab_checks.trained_weights(u_attn_lm_madison, 'u_attn_lm_madison', 'ualm_lm_m.pt')
     ids = torch.tensor([[1, 20, 30, 40]])
     with torch.no_grad():
-        out = model.all_logits(ids.to(dev, copy=True))
+        out = u_attn_lm_madison.all_logits(ids.to(labtest.DEVICE, copy=True))
     assert isinstance(out, torch.Tensor), f'all_logits should return a tensor, but returned {type(out).__name__}'
     out = out.cpu()
     x = state['embed.weight'][ids[0]]
     for t in range(4):
         expected = x[:t + 1].mean(dim=0) @ state['hidden2output.weight'].T + state['hidden2output.bias']
         difference = (out[0, t] - expected).abs().max().item()
-        assert difference < 0.0001, f'the logits at position {t} should be hidden2output(mean of the embeddings at positions 0..{t}), but differ from it by up to {difference:.3g}.' + uniform_hint(state, ids, out)
+        assert difference < 0.0001, f'the logits at position {t} should be hidden2output(mean of the embeddings at positions 0..{t}), but differ from it by up to {difference:.3g}.' + lab_checks.uniform_hint(state, ids, out)
 

@@ -10,6 +10,7 @@ and the helper reads the library as the global name `labtest`.
 
 Expected values and references never live here: they stay in the hidden test cells.
 """
+import contextlib
 import json
 import math
 import pathlib
@@ -515,3 +516,32 @@ def check_generate_with_window(model, V, name, window):
         f"cover {window} positions)")
     assert max(seen) == window, (
         f"{name}.generate cropped the context to {max(seen)} tokens: keep the last context_window_size ({window})")
+
+
+# Values and names of the notebook.
+
+def as_number(value, name):
+    """float(value), or an AssertionError saying that the notebook's `name` should be a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be a number, not {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def notebook_names(namespace, **replacements):
+    """Within the block, the notebook's names in `replacements` stand for the given objects (e.g. references, so
+    that a test checks one function on its own); afterwards the notebook's own objects (or their absence) are back.
+    `namespace` is the notebook's globals (a test's `env`)."""
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    try:
+        for name, value in replacements.items():
+            namespace[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
