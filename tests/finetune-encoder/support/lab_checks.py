@@ -178,7 +178,7 @@ def train_model_run(train_model, env, data_dir, seed, n_train, n_valid, start, b
     steps = []
     optimizer.register_step_post_hook(lambda *args: steps.append(1))
     stand_ins = StandIns(valid_loader, script, seed)
-    with labtest.standing_in(env, train_step=stand_ins.train_step, evaluation=stand_ins.evaluation):
+    with labtest.notebook_names(env, train_step=stand_ins.train_step, evaluation=stand_ins.evaluation):
         history = train_model(model, loader(encode, passages(data_dir, n_train, start=start), batch_size),
                               valid_loader, optimizer, len(script))
     trained_rows = stand_ins.trained_rows + [  # also what forward passes in training mode saw

@@ -10,6 +10,7 @@ and the helper reads the library as the global name `labtest`.
 
 Expected values and references never live here: they stay in the hidden test cells.
 """
+import contextlib
 import json
 import math
 import pathlib
@@ -532,19 +533,30 @@ def record_forward_calls(module, *names):
     return calls
 
 
-class standing_in:
-    """with standing_in(namespace, name=stand_in, ...): the names bound to the stand-ins in `namespace` (e.g. the
-    notebook's globals) inside the block, and restored after it."""
+# Values and names of the notebook.
 
-    def __init__(self, namespace, **stand_ins):
-        self.namespace, self.stand_ins = namespace, stand_ins
+def as_number(value, name):
+    """float(value), or an AssertionError saying that the notebook's `name` should be a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be a number, not {type(value).__name__}")
 
-    def __enter__(self):
-        self.saved = {name: self.namespace[name] for name in self.stand_ins if name in self.namespace}
-        self.namespace.update(self.stand_ins)
-        return self
 
-    def __exit__(self, *exc):
-        for name in self.stand_ins:
-            self.namespace.pop(name, None)
-        self.namespace.update(self.saved)
+@contextlib.contextmanager
+def notebook_names(namespace, **replacements):
+    """Within the block, the notebook's names in `replacements` stand for the given objects (e.g. references, so
+    that a test checks one function on its own); afterwards the notebook's own objects (or their absence) are back.
+    `namespace` is the notebook's globals (a test's `env`)."""
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    try:
+        for name, value in replacements.items():
+            namespace[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value

@@ -518,6 +518,21 @@ def check_generate_with_window(model, V, name, window):
         f"{name}.generate cropped the context to {max(seen)} tokens: keep the last context_window_size ({window})")
 
 
+# Spies and stand-ins in the notebook's kernel (call these from helpers that run through in_kernel).
+
+def record_forward_calls(module, *names):
+    """A list that gets, for every forward call of `module`, a dict: its training mode ("training"), whether
+    gradients were recorded ("grad") and the value of each argument of `names`, the forward's leading parameters
+    (given by keyword or by position; None when not given)."""
+    calls = []
+
+    def record(module, args, kwargs):
+        given = {name: kwargs.get(name, args[i] if len(args) > i else None) for i, name in enumerate(names)}
+        calls.append({"training": module.training, "grad": torch.is_grad_enabled(), **given})
+    module.register_forward_pre_hook(record, with_kwargs=True)
+    return calls
+
+
 # Values and names of the notebook.
 
 def as_number(value, name):

@@ -10,6 +10,7 @@ and the helper reads the library as the global name `labtest`.
 
 Expected values and references never live here: they stay in the hidden test cells.
 """
+import contextlib
 import json
 import math
 import pathlib
@@ -515,3 +516,47 @@ def check_generate_with_window(model, V, name, window):
         f"cover {window} positions)")
     assert max(seen) == window, (
         f"{name}.generate cropped the context to {max(seen)} tokens: keep the last context_window_size ({window})")
+
+
+# Spies and stand-ins in the notebook's kernel (call these from helpers that run through in_kernel).
+
+def record_forward_calls(module, *names):
+    """A list that gets, for every forward call of `module`, a dict: its training mode ("training"), whether
+    gradients were recorded ("grad") and the value of each argument of `names`, the forward's leading parameters
+    (given by keyword or by position; None when not given)."""
+    calls = []
+
+    def record(module, args, kwargs):
+        given = {name: kwargs.get(name, args[i] if len(args) > i else None) for i, name in enumerate(names)}
+        calls.append({"training": module.training, "grad": torch.is_grad_enabled(), **given})
+    module.register_forward_pre_hook(record, with_kwargs=True)
+    return calls
+
+
+# Values and names of the notebook.
+
+def as_number(value, name):
+    """float(value), or an AssertionError saying that the notebook's `name` should be a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be a number, not {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def notebook_names(namespace, **replacements):
+    """Within the block, the notebook's names in `replacements` stand for the given objects (e.g. references, so
+    that a test checks one function on its own); afterwards the notebook's own objects (or their absence) are back.
+    `namespace` is the notebook's globals (a test's `env`)."""
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    try:
+        for name, value in replacements.items():
+            namespace[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
