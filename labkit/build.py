@@ -9,6 +9,7 @@ and publishes
     labs/L/L.ipynb                      student notebook (no outputs, no solutions)
     tests/L/*.py                        public tests
     tests/L/support/labtest.py          the test library the tests import (labkit/autograder/labtest.py)
+    tests/L/support/controls.py         the autograder's controls that labtest applies in the notebook
     dist/L/L-autograder.zip             all tests, data and models, the lock and its setup.sh, for Gradescope
 Nothing is rebuilt while the stamp build/L.stamp matches the inputs.
 """
@@ -30,6 +31,7 @@ SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 COLAB_PYTHON = course.settings()["python_version"]
 TEST_LIBRARY = harden.AUTOGRADER_DIR / "labtest.py"
+TEST_CONTROLS = harden.AUTOGRADER_DIR / "controls.py"  # labtest.numpy_only's rule, applied in the notebook
 TEST_LIBRARY_FOLDER = "support"
 
 
@@ -185,7 +187,8 @@ def ship_test_library(tests_dir):
     """Copy the test library into tests_dir/support/: the notebook imports it from there, and Otter and the
     grader, which take every tests_dir/*.py for a test file, never see it."""
     (tests_dir / TEST_LIBRARY_FOLDER).mkdir(exist_ok=True)
-    shutil.copy2(TEST_LIBRARY, tests_dir / TEST_LIBRARY_FOLDER / TEST_LIBRARY.name)
+    for module in (TEST_LIBRARY, TEST_CONTROLS):
+        shutil.copy2(module, tests_dir / TEST_LIBRARY_FOLDER / module.name)
 
 
 def autograder_zip(lab, root=REPO_ROOT):

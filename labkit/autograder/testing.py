@@ -11,6 +11,10 @@ the test library's `labtest.in_kernel(helper)` (labtest.py), which comes here in
 helper as it is in the notebook. The kernel defines the helper anew from its source, after the grader's own copy
 of labtest.py, so the helper reads the library as the global name `labtest` there too.
 
+A test that runs a student function under a grading rule (e.g. "NumPy only") calls the test library
+(`labtest.numpy_only`), which comes here in the autograder: the rule, a control of controls.py, is defined in the
+kernel from the grader's copy of that module and applied there.
+
 A test that checks what a student function writes into its argument in place calls it through
 `labtest.call_writing_back(function, *args)` (`function(*args)` in the notebook); any other call
 leaves the test's arguments spoiled where the student changed them (see channel.py), never student-chosen.
@@ -29,7 +33,7 @@ from pathlib import Path
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
-from . import labtest
+from . import controls, labtest
 from .channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
 
 current_channel = None
@@ -51,6 +55,12 @@ def with_test_library(source):
     library = Path(labtest.__file__).read_text()
     return (f"import types as _types\nlabtest = _types.ModuleType('labtest')\n"
             f"exec(compile({library!r}, 'labtest', 'exec'), labtest.__dict__)\ndel _types\n{source}")
+
+
+def numpy_only(function, data, **replacements):
+    """controls.numpy_only applied in the student's kernel, which defines it from the grader's copy of controls.py."""
+    control = current_channel.request("define", None, Path(controls.__file__).read_text(), "numpy_only")
+    return control(function, data, **replacements)
 
 
 sys.modules["labkit_grading"] = sys.modules[__name__]
