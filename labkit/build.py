@@ -10,6 +10,7 @@ and publishes
     tests/L/*.py                        public tests
     tests/L/support/labtest.py          the test library the tests import (labkit/autograder/labtest.py)
     tests/L/support/controls.py         the autograder's controls that labtest applies in the notebook
+    tests/L/support/lab_checks.py       the lab's public test helpers (the master's `# TEST SUPPORT` cells)
     dist/L/L-autograder.zip             all tests, data and models, the lock and its setup.sh, for Gradescope
 Nothing is rebuilt while the stamp build/L.stamp matches the inputs.
 """
@@ -127,7 +128,7 @@ def stage(lab, stage_dir):
     edited = read_master(lab)
     config = with_build_defaults(edited.config, lab)
     edited.config_cell.source = master.CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=False)
-    nbformat.write(edited.notebook, stage_dir / f"{lab}.ipynb")
+    nbformat.write(edited.without_support(), stage_dir / f"{lab}.ipynb")
     for entry, source in data_sources(lab).items():
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         (stage_dir / entry).parent.mkdir(parents=True, exist_ok=True)
@@ -175,20 +176,26 @@ def publish(lab, result_dir, root, grading_lock):
     replace_dir(student, root / "labs" / lab, ignore=shutil.ignore_patterns("tests"))
     clean_notebook(root / "labs" / lab / f"{lab}.ipynb")
     replace_dir(student / "tests", root / "tests" / lab)
-    ship_test_library(root / "tests" / lab)
+    support = read_master(lab).support_modules()
+    ship_test_library(root / "tests" / lab, support)
     (zip_path,) = (result_dir / "autograder").glob(f"{lab}-autograder_*.zip")
     (root / "dist" / lab).mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, autograder_zip(lab, root))
     manual = [question.name for question in read_master(lab).questions if question.manual]
-    harden.install(autograder_zip(lab, root), lab, grading_lock, manual_questions=manual)
+    harden.install(autograder_zip(lab, root), lab, grading_lock, support, manual_questions=manual)
 
 
-def ship_test_library(tests_dir):
-    """Copy the test library into tests_dir/support/: the notebook imports it from there, and Otter and the
-    grader, which take every tests_dir/*.py for a test file, never see it."""
-    (tests_dir / TEST_LIBRARY_FOLDER).mkdir(exist_ok=True)
+def ship_test_library(tests_dir, support):
+    """Copy the test library and the lab's public test module (from `support`, the master's support modules) into
+    tests_dir/support/: the notebook imports them from there, and Otter and the grader, which take every
+    tests_dir/*.py for a test file, never see them. The hidden module goes to the zip only."""
+    folder = tests_dir / TEST_LIBRARY_FOLDER
+    folder.mkdir(exist_ok=True)
     for module in (TEST_LIBRARY, TEST_CONTROLS):
-        shutil.copy2(module, tests_dir / TEST_LIBRARY_FOLDER / module.name)
+        shutil.copy2(module, folder / module.name)
+    public = master.SUPPORT_MODULES["SUPPORT"]
+    if public in support:
+        (folder / f"{public}.py").write_text(support[public])
 
 
 def autograder_zip(lab, root=REPO_ROOT):

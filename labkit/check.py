@@ -3,7 +3,7 @@
 The lab is rebuilt from its master into build/check/ (incrementally), then per lab:
   solution   the solution notebook earns every autograded point against the autograder zip
   blank      the student notebook earns 0 points and the autograder reports no error
-  leaks      no solution line and no hidden-test line of the master appears in labs/ or tests/, not even
+  leaks      no solution line, hidden-test or hidden-support line of the master appears in labs/ or tests/, not even
              rewritten (names, view/reshape, spacing), and no published function repeats a solution function
   fresh      labs/<lab> and tests/<lab> are byte-identical to the rebuild (nothing stale is committed)
 """
@@ -31,13 +31,15 @@ MIN_WORDS = 3
 
 
 def master_secrets(master):
-    """(secret lines, public lines) of a master: solutions and hidden tests versus everything else."""
+    """(secret lines, public lines) of a master: solutions, hidden tests and hidden support versus everything else."""
     secret, public = [], []
     for part in Master.read(master).parts:
         cell, block = part.cell, part.block
         lines = cell.source.splitlines()
         if block == "TESTS":
             (secret if is_hidden_test(cell.source) else public).extend(lines)
+        elif block in ("SUPPORT", "HIDDEN SUPPORT"):
+            (secret if block == "HIDDEN SUPPORT" else public).extend(lines)
         elif block == "SOLUTION" and cell.cell_type == "markdown":
             secret.extend(lines)
         elif cell.cell_type == "code":
@@ -118,7 +120,7 @@ def student_view(master):
         cell, block = part.cell, part.block
         if cell.cell_type == "markdown" and block != "SOLUTION":
             prose += cell.source.splitlines()
-        elif cell.cell_type == "code" and block != "TESTS":
+        elif cell.cell_type == "code" and block not in ("TESTS", "SUPPORT", "HIDDEN SUPPORT"):
             hidden = solution_lines_of_code(cell.source)
             code += [text for text in cell.source.splitlines()
                      if text not in hidden and not SOLUTION_MARKER.search(text)]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 AUTOGRADER_DIR = Path(__file__).resolve().parent / "autograder"
 PACKAGE = "labkit_autograder"  # the zip's name for labkit/autograder/
+LAB_MODULES = "lab"  # the package's folder for the lab's test modules (labkit_autograder.testing.LAB_MODULES)
 DEFAULTS = {"cell_timeout": 60, "test_timeout": 60, "total_timeout": 540, "memory_mb": 4096, "seed": 42}
 PREFIX = "/opt/labkit"
 ACCOUNT = "labkit-student-0"
@@ -98,9 +99,10 @@ def setup_script(lock):
     return script
 
 
-def install(zip_path, lab, lock, **settings):
+def install(zip_path, lab, lock, support=None, **settings):
     """Rewrite `zip_path` with labkit's setup.sh, requirements.txt (the labkit.lock.Lock `lock`) and run_autograder,
-    the supervisor modules and their config."""
+    the supervisor modules and their config, and the lab's test modules `support` ({name: source}, from the
+    master's support cells) in the package's lab/ folder."""
     with zipfile.ZipFile(zip_path) as zf:
         entries = {info: zf.read(info) for info in zf.infolist()
                    if info.filename not in REPLACED and not info.filename.startswith(f"{PACKAGE}/")}
@@ -114,4 +116,6 @@ def install(zip_path, lab, lock, **settings):
             zf.writestr(info, text)
         for path in modules():
             zf.write(path, f"{PACKAGE}/{path.name}")
+        for name, source in (support or {}).items():
+            zf.writestr(f"{PACKAGE}/{LAB_MODULES}/{name}.py", source)
         zf.writestr(f"{PACKAGE}/config.json", json.dumps({"lab": lab, **DEFAULTS, **settings}, indent=1))

@@ -6,7 +6,10 @@ manual) ... `# END QUESTION`, and blocks `# BEGIN SOLUTION` / `# BEGIN TESTS` / 
 Each code cell of a TESTS block is one exception-based test: hidden when its first line is a comment saying
 HIDDEN or its TEST CONFIG says `hidden: true`, worth the `points` of its TEST CONFIG. In code cells, the lines
 between `# BEGIN SOLUTION` and `# END SOLUTION` comments and the lines ending in `# SOLUTION` are solution lines.
-The first code cell is the setup cell (labkit.setup_cell). The test files that otter assign generates from the
+The first code cell is the setup cell (labkit.setup_cell). Support cells, code cells outside the blocks whose first
+line is `# TEST SUPPORT` or `# HIDDEN TEST SUPPORT`, hold the lab's own test helpers: the build leaves them out of
+what otter assign sees and ships them as the modules named in SUPPORT_MODULES (the hidden one in the zip only).
+The test files that otter assign generates from the
 TESTS blocks are read in the zip by labkit/autograder/results.py (Otter's `@test_case(hidden=...)`).
 """
 import re
@@ -23,6 +26,8 @@ BLOCK_MARKER = re.compile(r"#\s*((BEGIN|END)\s+(SOLUTION|TESTS|QUESTION|PROMPT))
 SOLUTION_MARKER = re.compile(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", re.IGNORECASE)
 TEST_POINTS = re.compile(r"BEGIN TEST CONFIG.*?^points:\s*([\d.]+)", re.DOTALL | re.MULTILINE)
 HIDDEN_CONFIG = re.compile(r"^\s*hidden\s*:\s*true", re.IGNORECASE | re.MULTILINE)
+SUPPORT_MARKERS = {"# TEST SUPPORT": "SUPPORT", "# HIDDEN TEST SUPPORT": "HIDDEN SUPPORT"}  # first line -> block
+SUPPORT_MODULES = {"SUPPORT": "lab_checks", "HIDDEN SUPPORT": "lab_references"}  # block -> module the tests import
 
 
 class Question(NamedTuple):
@@ -41,8 +46,8 @@ class Test:
 
 @dataclass(frozen=True)
 class Part:
-    """A cell of the master that is not a marker, with the block it stands in (SOLUTION, TESTS, PROMPT or None)
-    and its question (None outside questions)."""
+    """A cell of the master that is not a marker, with the block it stands in (SOLUTION, TESTS, PROMPT, SUPPORT,
+    HIDDEN SUPPORT or None) and its question (None outside questions)."""
     cell: nbformat.NotebookNode
     block: str | None
     question: str | None
@@ -79,6 +84,16 @@ def solution_lines_of_code(source):
     """Lines of a code cell that Otter strips: inside # BEGIN/END SOLUTION or ending in # SOLUTION."""
     lines, solved = code_view(source)
     return [lines[number - 1] for number in sorted(solved)]
+
+
+def support_block(cell, block):
+    """'SUPPORT' or 'HIDDEN SUPPORT' for a support cell (a code cell outside the blocks), else None."""
+    first = cell.source.split("\n", 1)[0].strip()
+    if cell.cell_type == "code" and first in SUPPORT_MARKERS:
+        if block is not None:
+            raise ValueError(f"a {first!r} cell stands inside a {block} block: put it outside the blocks")
+        return SUPPORT_MARKERS[first]
+    return None
 
 
 def points_of(value):
@@ -124,7 +139,7 @@ class Master:
             if marker:
                 block = marker.split()[1] if marker.startswith("BEGIN") and "QUESTION" not in marker else None
                 continue
-            self.parts.append(Part(cell, block, question))
+            self.parts.append(Part(cell, support_block(cell, block) or block, question))
             if block == "TESTS" and cell.cell_type == "code":
                 points = TEST_POINTS.search(cell.source)
                 self.tests.append(Test(question, cell.source, is_hidden_test(cell.source),
@@ -154,6 +169,21 @@ class Master:
 
     def code_cells(self):
         return [part.cell for part in self.parts if part.cell.cell_type == "code"]
+
+    def support_modules(self):
+        """{module name: source} of the support cells, each kind joined in notebook order (none: not listed)."""
+        sources = {}
+        for part in self.parts:
+            if part.block in SUPPORT_MODULES:
+                sources.setdefault(SUPPORT_MODULES[part.block], []).append(part.cell.source)
+        return {name: "\n\n\n".join(cells) + "\n" for name, cells in sources.items()}
+
+    def without_support(self):
+        """The notebook without its support cells (what otter assign gets)."""
+        support = {id(part.cell) for part in self.parts if part.block in SUPPORT_MODULES}
+        notebook = nbformat.from_dict(self.notebook)
+        notebook.cells = [cell for cell, own in zip(notebook.cells, self.notebook.cells) if id(own) not in support]
+        return notebook
 
     def solution_code(self):
         """The solution lines of code (what Otter strips from the student notebook's code cells)."""

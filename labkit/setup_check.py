@@ -129,7 +129,7 @@ def autograder_for(lab, python, workdir):
     with zipfile.ZipFile(copy) as zf:
         config = json.loads(zf.read("labkit_autograder/config.json"))
     settings = {key: value for key, value in config.items() if key != "lab" and key not in harden.DEFAULTS}
-    harden.install(copy, lab, grading_lock, **settings)
+    harden.install(copy, lab, grading_lock, build.read_master(lab).support_modules(), **settings)
     return copy, grading_lock
 
 

@@ -15,6 +15,10 @@ A test that runs a student function under a grading rule (e.g. "NumPy only") cal
 (`labtest.numpy_only`), which comes here in the autograder: the rule, a control of controls.py, is defined in the
 kernel from the grader's copy of that module and applied there.
 
+A lab's own test helpers come from its master's support cells (labkit/master.py), in the zip's lab/ folder:
+lab_checks (public: also in tests/<lab>/support/, and its functions may run in the kernel) and lab_references
+(hidden: grader side only). Both are imported here under their names, from the grader's copies.
+
 A test that checks what a student function writes into its argument in place calls it through
 `labtest.call_writing_back(function, *args)` (`function(*args)` in the notebook); any other call
 leaves the test's arguments spoiled where the student changed them (see channel.py), never student-chosen.
@@ -23,6 +27,7 @@ A kernel that breaks the protocol, dies or ignores an interrupt during the tests
 credited, and the student is told only that the tests could not finish (not in which test or phase, nor anything
 the kernel sent); a protocol violation is flagged for the instructors with the phase and what the kernel sent.
 """
+import importlib.util
 import inspect
 import linecache
 import sys
@@ -37,6 +42,8 @@ from . import controls, labtest
 from .channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
 
 current_channel = None
+LAB_MODULES = Path(__file__).resolve().parent / "lab"  # the lab's own test modules (labkit.master.SUPPORT_MODULES)
+KERNEL_MODULES = ("labtest", "lab_checks")  # what an in_kernel helper may use; never lab_references
 
 
 def in_kernel(function):
@@ -45,16 +52,44 @@ def in_kernel(function):
     if code.co_freevars:
         raise TypeError(f"in_kernel({function.__name__}): a helper that runs in the notebook's kernel must be "
                         f"self-contained, but it uses {', '.join(code.co_freevars)} of the test around it")
-    source = with_test_library(textwrap.dedent(inspect.getsource(function)))
-    return current_channel.request("define", None, source, function.__name__)
+    if function.__module__ == "lab_references":
+        raise TypeError(f"in_kernel({function.__name__}): the hidden references never enter the kernel")
+    own = function.__module__ == "lab_checks"
+    source = f"{function.__name__} = lab_checks.{function.__name__}" if own else textwrap.dedent(
+        inspect.getsource(function))
+    return current_channel.request("define", None, with_test_library(source), function.__name__)
 
 
 def with_test_library(source):
-    """A helper's `source` preceded by the module `labtest` built from the grader's copy of labtest.py (never a
-    file in the student's reach)."""
-    library = Path(labtest.__file__).read_text()
-    return (f"import types as _types\nlabtest = _types.ModuleType('labtest')\n"
-            f"exec(compile({library!r}, 'labtest', 'exec'), labtest.__dict__)\ndel _types\n{source}")
+    """A helper's `source` preceded by the modules it may use (KERNEL_MODULES), each built from the grader's copy
+    (never a file in the student's reach): globals of the helper, and what `import labtest` gives there."""
+    texts = {name: Path(sys.modules[name].__file__).read_text() for name in KERNEL_MODULES if name in sys.modules}
+    return KERNEL_PRELUDE.replace("@TEXTS@", repr(texts)) + source
+
+
+KERNEL_PRELUDE = """import builtins as _builtins, types as _types
+def _test_modules(texts, builtins=_builtins, new_module=_types.ModuleType):
+    own = {}
+    def importing(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0 and name in own:
+            return own[name]
+        return builtins.__import__(name, globals, locals, fromlist, level)
+    for name, text in texts.items():
+        own[name] = new_module(name)
+        own[name].__builtins__ = dict(vars(builtins), __import__=importing)
+        exec(compile(text, name, "exec"), own[name].__dict__)
+    return dict(own, __builtins__=dict(vars(builtins), __import__=importing))
+globals().update(_test_modules(@TEXTS@))
+del _builtins, _types, _test_modules
+"""
+
+
+def load_lab_modules():
+    """Import the zip's lab test modules under their names, so that a test's `import lab_checks` gets them."""
+    for path in sorted(LAB_MODULES.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        sys.modules[path.stem] = module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
 
 
 def numpy_only(function, data, **replacements):
@@ -65,6 +100,7 @@ def numpy_only(function, data, **replacements):
 
 sys.modules["labkit_grading"] = sys.modules[__name__]
 sys.modules["labtest"] = labtest  # a test's `import labtest`: the grader's copy, whatever lies on sys.path
+load_lab_modules()
 
 
 def run_case(test_file, case, channel, seed, seconds):

@@ -9,6 +9,7 @@ attacks are graded only where student code runs as an account of its own (as roo
 """
 import base64
 import csv
+import fcntl
 import io
 import json
 import os
@@ -435,8 +436,18 @@ def hidden_test_lines():
 
 
 def student_processes():
-    accounts = [a.pw_uid for a in pwd.getpwall() if a.pw_name.startswith("labkit-student-")]
-    return [pid for uid in accounts for pid in sandbox.processes_of(uid)]
+    """Processes of the student accounts that no grading holds now (a grading running beside the tests may)."""
+    stray = []
+    for account in pwd.getpwall():
+        if account.pw_name.startswith("labkit-student-"):
+            number = account.pw_name.rsplit("-", 1)[1]
+            with open(sandbox.lock_folder() / f"{number}.lock", "w") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                stray += sandbox.processes_of(account.pw_uid)
+    return stray
 
 
 def test_zip_runs_the_supervisor(tmp_path):
@@ -447,8 +458,9 @@ def test_zip_runs_the_supervisor(tmp_path):
         config = json.loads(zf.read("labkit_autograder/config.json"))
         zf.extractall(tmp_path)  # as source/
     modules = {f"labkit_autograder/{p.name}" for p in (ROOT / "labkit" / "autograder").glob("*.py")}
-    assert {name for name in names if name.startswith("labkit_autograder/")} == modules | {
-        "labkit_autograder/config.json"}
+    shipped = {name for name in names if name.startswith("labkit_autograder/")}
+    assert {name for name in shipped if not name.startswith("labkit_autograder/lab/")} == modules | {
+        "labkit_autograder/config.json"}  # and lab/, the lab's test modules
     assert run_autograder.rstrip().endswith('/source" && python -m labkit_autograder.supervise')
     # source/ is first on the grader's sys.path: nothing there but the package may be found by an import
     found = {top: spec.origin for top in {name.split("/")[0].split(".")[0] for name in names} - {"labkit_autograder"}

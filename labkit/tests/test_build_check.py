@@ -11,6 +11,7 @@ from labkit.grading import grade_submission
 
 SOLUTION_LINE = "doubled_value = x * 2"
 HIDDEN_LINE = "assert double(numbers[0]) == 2 * numbers[0] and double(-7) == -14"
+REFERENCE_LINE = "return sum(value for _ in range(2))  # the hidden reference"
 
 TOY_CELLS = [
     ("raw", "# ASSIGNMENT CONFIG\nname: toy\nexport_cell: false\ntests:\n  files: true\n  ok_format: false"),
@@ -22,8 +23,10 @@ TOY_CELLS = [
     ("code", f"def double(x):\n    # BEGIN SOLUTION\n    {SOLUTION_LINE}\n    return doubled_value\n    # END SOLUTION"),
     ("raw", "# END SOLUTION"),
     ("raw", "# BEGIN TESTS"),
-    ("code", "def test_double_two(double):\n    assert double(2) == 4"),
-    ("code", f"# HIDDEN\ndef test_double_more(double, numbers):\n    {HIDDEN_LINE}"),
+    ("code", "def test_double_two(double):\n    import labtest, lab_checks\n"
+             "    assert labtest.in_kernel(lab_checks.called_twice)(double, 2) == ('4', '4')"),
+    ("code", f"# HIDDEN\ndef test_double_more(double, numbers):\n    import lab_references\n    {HIDDEN_LINE}\n"
+             "    assert double(5) == lab_references.doubled(5)"),
     ("raw", "# END TESTS"),
     ("raw", "# END QUESTION"),
     ("raw", "# BEGIN QUESTION\nname: q2\npoints: 1"),
@@ -34,6 +37,9 @@ TOY_CELLS = [
     ("code", "# HIDDEN\ndef test_total(total):\n    assert total == 6"),
     ("raw", "# END TESTS"),
     ("raw", "# END QUESTION"),
+    ("code", "# TEST SUPPORT\nimport labtest\n\n\ndef called_twice(function, x):\n    return tuple(once(function, x) "
+             "for _ in range(2))\n\n\ndef once(function, x):\n    return labtest.shape_of([function(x)])"),
+    ("code", f"# HIDDEN TEST SUPPORT\ndef doubled(value):\n    {REFERENCE_LINE}"),
 ]
 
 
@@ -78,8 +84,14 @@ def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
     assert all(not c.get("outputs") for c in nbformat.reads(student, as_version=4).cells)
     public = (toy_repo / "tests" / "toy" / "q1.py").read_text()
     assert "test_double_two" in public and HIDDEN_LINE not in public
+    assert "TEST SUPPORT" not in student and "def doubled" not in student
+    support = toy_repo / "tests" / "toy" / "support"
+    assert sorted(p.name for p in support.iterdir()) == ["lab_checks.py", "labtest.py"]
+    assert "def called_twice" in (support / "lab_checks.py").read_text()
     with zipfile.ZipFile(build.autograder_zip("toy", toy_repo)) as zf:
         assert HIDDEN_LINE in zf.read("tests/q1.py").decode()
+        assert REFERENCE_LINE in zf.read("labkit_autograder/lab/lab_references.py").decode()
+        assert "def called_twice" in zf.read("labkit_autograder/lab/lab_checks.py").decode()
         assert json.loads(zf.read("files/data/numbers.json")) == [1, 2, 3]
         requirements, setup = zf.read("requirements.txt").decode(), zf.read("setup.sh").decode()
     assert f"--python {build.COLAB_PYTHON} " in setup and "environment.yml" not in zf.namelist()
@@ -107,8 +119,8 @@ def test_leak_scan_finds_planted_solution_and_hidden_test_lines(toy_repo, tmp_pa
     master = build.master_path("toy")
     clean = check.published_lines([toy_repo / "labs" / "toy", toy_repo / "tests" / "toy"])
     assert check.find_leaks(master, clean) == []
-    planted = clean + [f"    {SOLUTION_LINE}  # a hint", HIDDEN_LINE, "return doubled_value"]
-    assert check.find_leaks(master, planted) == sorted([SOLUTION_LINE, HIDDEN_LINE])
+    planted = clean + [f"    {SOLUTION_LINE}  # a hint", HIDDEN_LINE, "return doubled_value", REFERENCE_LINE]
+    assert check.find_leaks(master, planted) == sorted([SOLUTION_LINE, HIDDEN_LINE, REFERENCE_LINE])
 
 
 def test_check_passes_then_flags_stale_student_notebook(toy_repo, capsys):

@@ -1,6 +1,7 @@
 """The test library labtest.py (labkit/autograder/labtest.py): its checks and their messages, how it reaches the
 tests (notebook, autograder, the student's kernel) and that Otter, the grader and the leak scan treat it right.
 Fast: no grading."""
+import importlib.util
 import socket
 import sys
 import threading
@@ -123,9 +124,29 @@ def test_in_kernel_in_the_autograder_sends_the_graders_copy_of_the_library(tmp_p
     assert "the student planted" not in testing.with_test_library("")
 
 
+def test_in_kernel_runs_lab_checks_functions_with_their_module_and_the_library(tmp_path, monkeypatch):
+    (tmp_path / "lab_checks.py").write_text(
+        "import labtest\n\ndef outer(x):\n    return inner(x), labtest.__name__\n\n"
+        "def inner(x):\n    from labtest import shape_of\n    return shape_of((x,))\n")
+    spec = importlib.util.spec_from_file_location("lab_checks", tmp_path / "lab_checks.py")
+    lab_checks = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "lab_checks", lab_checks)
+    spec.loader.exec_module(lab_checks)
+    trusted, student = socket.socketpair()
+    threading.Thread(target=channel.Channel(student, "student").serve, args=({"x": torch.ones(2, 3)},),
+                     daemon=True).start()
+    wire = channel.Channel(trusted, "trusted", interrupt=lambda: None)
+    testing.current_channel = wire
+    wire.begin_case(seed=0, seconds=10)
+    assert labtest.in_kernel(lab_checks.outer)(wire.namespace()["x"]) == ("(2, 3)", "labtest")
+    wire.end_case()
+    assert sys.modules["labtest"] is labtest  # the kernel's modules never replace the grader's
+
 def test_otter_and_the_grader_never_take_the_library_for_a_test_file(tmp_path):
     (tmp_path / "q1.py").write_text("")
-    build.ship_test_library(tmp_path)
+    build.ship_test_library(tmp_path, {"lab_checks": "X = 1\n", "lab_references": "Y = 2\n"})
+    assert (tmp_path / build.TEST_LIBRARY_FOLDER / "lab_checks.py").read_text() == "X = 1\n"
+    assert not list(tmp_path.rglob("lab_references*"))  # the hidden module goes to the zip only
     shipped = tmp_path / build.TEST_LIBRARY_FOLDER / "labtest.py"
     assert shipped.read_text() == Path(labtest.__file__).read_text()
     assert list_test_files(str(tmp_path)) == [str(tmp_path / "q1.py")]  # what grader.check_all runs
@@ -135,7 +156,7 @@ def test_otter_and_the_grader_never_take_the_library_for_a_test_file(tmp_path):
 
 @pytest.mark.parametrize("lab", build.lab_names())
 def test_the_leak_scan_covers_the_library(lab, tmp_path):
-    build.ship_test_library(tmp_path)
+    build.ship_test_library(tmp_path, {})
     published = published_lines([tmp_path])
     assert "def expect_close(name, out, expected, label, hint=\"\", atol=1e-5, rtol=1e-4):" in published
     assert find_leaks(build.master_path(lab), published) == []

@@ -2,6 +2,8 @@
 other spacing and quotes, or a whole solution function defined again under another name."""
 import textwrap
 
+import nbformat
+
 import pytest
 
 from labkit.build import master_path
@@ -66,3 +68,13 @@ def test_lab2_6_reference_attention_in_a_public_test_is_flagged():
             return (A, A @ V)
         """
     assert find_leaks(master_path("lab2-6"), published(reference)) != []
+
+
+def test_hidden_support_lines_are_secret_and_public_support_lines_are_not(tmp_path):
+    cell = nbformat.v4.new_code_cell
+    master = tmp_path / "toy.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        cell("# HIDDEN TEST SUPPORT\ndef reference_scores(q, k):\n    return q @ k.transpose(-2, -1) * scale_of(q)"),
+        cell("# TEST SUPPORT\ndef stand_in_scores(q, k):\n    return torch.zeros(q.shape[0], k.shape[0])")]), master)
+    assert find_leaks(master, published("return q @ k.transpose(-2, -1) * scale_of(q)")) != []
+    assert find_leaks(master, published("return torch.zeros(q.shape[0], k.shape[0])")) == []

@@ -61,6 +61,26 @@ def test_solution_lines_and_the_code_the_solution_notebook_keeps():
     assert toy_master().solution_code() == ["x = 1", "    return 2"]
 
 
+def test_support_cells_become_the_labs_test_modules_and_leave_the_notebook():
+    cells = toy_master().notebook.cells + [code("# TEST SUPPORT\ndef stand_in(x):\n    return x"),
+                                           code("# HIDDEN TEST SUPPORT\ndef reference(x):\n    return x + 1"),
+                                           code("# TEST SUPPORT\nSCALE = 2")]
+    master = Master(nbformat.v4.new_notebook(cells=cells))
+    assert [p.block for p in master.parts[-3:]] == ["SUPPORT", "HIDDEN SUPPORT", "SUPPORT"]
+    modules = master.support_modules()
+    assert modules["lab_checks"].startswith("# TEST SUPPORT\ndef stand_in") and "SCALE = 2" in modules["lab_checks"]
+    assert "def reference" in modules["lab_references"] and "reference" not in modules["lab_checks"]
+    kept = master.without_support().cells
+    assert len(kept) == len(cells) - 3 and not any("TEST SUPPORT" in c.source for c in kept)
+    assert len(master.notebook.cells) == len(cells)  # the master itself is left as it is
+    assert toy_master().support_modules() == {}
+
+
+def test_a_support_cell_inside_a_block_is_refused():
+    with pytest.raises(ValueError, match="outside the blocks"):
+        Master(nbformat.v4.new_notebook(cells=[raw("# BEGIN TESTS"), code("# HIDDEN TEST SUPPORT\nx = 1")]))
+
+
 @pytest.mark.parametrize("lab", lab_names())
 def test_each_masters_questions_and_public_tests_match_what_otter_assign_wrote(lab):
     master = read_master(lab)

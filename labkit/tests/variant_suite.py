@@ -16,9 +16,9 @@ from pathlib import Path
 import nbformat
 
 from labkit import REPO_ROOT
+from labkit import build
 from labkit.build import autograder_zip
 from labkit.grading import grade_submission
-from labkit.master import Master, code_view
 
 SUITES = Path(__file__).resolve().parent / "variants"
 
@@ -68,16 +68,12 @@ def lab_suite(lab):
                  data.VARIANTS, data.SUBMISSIONS)
 
 
-def solution_notebook(master_path, lab):
-    """The master as a completed student notebook: solutions kept, markers, raw cells and test cells dropped."""
-    master = Master.read(master_path)
-    cells = [part.cell for part in master.parts if part.cell.cell_type != "raw" and part.block != "TESTS"]
-    for cell in cells:
+def solution_notebook(lab):
+    """The solution notebook that otter assign wrote for `lab` (what `make check` grades), without outputs."""
+    notebook = nbformat.read(build.solution_notebook(lab), as_version=4)
+    for cell in notebook.cells:
         if cell.cell_type == "code":
-            cell.source = "\n".join(code_view(cell.source)[0])
             cell.outputs, cell.execution_count = [], None
-    notebook = master.notebook
-    notebook.cells, notebook.metadata["otter"] = cells, {"assignment_name": lab}
     return notebook
 
 
@@ -121,7 +117,7 @@ class Suite:
         """{label: grade_submission result} for every submission, graded `workers` at a time."""
         if not self.zip_path.exists():
             raise FileNotFoundError(f"{self.zip_path} does not exist: build it with `make LABS={self.lab}`")
-        base = solution_notebook(self.master, self.lab)
+        base = solution_notebook(self.lab)
 
         def grade(item):
             label, names = item
