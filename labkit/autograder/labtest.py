@@ -437,16 +437,16 @@ def with_globals(function, **names):
     (e.g. a stand-in for a helper it calls) instead of its own; they are restored after each call."""
     def run(*args, **kwargs):
         namespace, absent = function.__globals__, object()
-        saved = {name: namespace.get(name, absent) for name in names}
+        own = {name: namespace.get(name, absent) for name in names}
         namespace.update(names)
         try:
             return function(*args, **kwargs)
         finally:
-            for name, value in saved.items():
-                if value is absent:
+            for name, original in own.items():
+                if original is absent:
                     del namespace[name]
                 else:
-                    namespace[name] = value
+                    namespace[name] = original
     return run
 
 

@@ -93,7 +93,7 @@ def test_labtest_applies_the_control_in_the_notebook(monkeypatch):
 
 
 def test_the_notebook_finds_the_control_shipped_next_to_the_library(tmp_path):
-    build.ship_test_library(tmp_path)
+    build.ship_test_library(tmp_path, {})
     support = tmp_path / build.TEST_LIBRARY_FOLDER
     assert (support / "controls.py").read_text() == build.TEST_CONTROLS.read_text()
     script = (f"import sys; sys.path.insert(0, {str(support)!r}); import labtest\n"
