@@ -25,7 +25,8 @@ def test_rnn_step_equations(rnn_step, vocabulary):
 
 @test_case(points=1, hidden=False)
 def test_sample_text_rnn_feeds_back(sample_text_RNN, weights_RNN, vocabulary):
-    import lab_checks
+    from lab_checks import check_chain, with_stand_in
     assert callable(sample_text_RNN), 'sample_text_RNN is not defined: run the cell that defines it'
-    lab_checks.check_feedback(sample_text_RNN, 'rnn_step', weights_RNN, vocabulary, 'sample_text_RNN')
+    sample = with_stand_in(sample_text_RNN, 'rnn_step', vocabulary)
+    check_chain(sample, weights_RNN, vocabulary, 'sample_text_RNN', [('it is ', 30), ('a', 12), ('the union', 9), ('federalist', 4)])
 
