@@ -9,6 +9,7 @@ and publishes
     labs/L/L.ipynb                      student notebook (no outputs, no solutions)
     tests/L/*.py                        public tests
     tests/L/support/labtest.py          the test library the tests import (labkit/autograder/labtest.py)
+    tests/L/support/controls.py         the autograder's controls that labtest applies in the notebook
     tests/L/support/lab_checks.py       the lab's public test helpers (the master's `# TEST SUPPORT` cells)
     dist/L/L-autograder.zip             all tests, data and models, the lock and its setup.sh, for Gradescope
 Nothing is rebuilt while the stamp build/L.stamp matches the inputs.
@@ -31,6 +32,7 @@ SOLUTIONS_DIR = REPO_ROOT / "solutions"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 COLAB_PYTHON = course.settings()["python_version"]
 TEST_LIBRARY = harden.AUTOGRADER_DIR / "labtest.py"
+TEST_CONTROLS = harden.AUTOGRADER_DIR / "controls.py"  # labtest.numpy_only's rule, applied in the notebook
 TEST_LIBRARY_FOLDER = "support"
 
 
@@ -189,7 +191,8 @@ def ship_test_library(tests_dir, support):
     tests_dir/*.py for a test file, never see them. The hidden module goes to the zip only."""
     folder = tests_dir / TEST_LIBRARY_FOLDER
     folder.mkdir(exist_ok=True)
-    shutil.copy2(TEST_LIBRARY, folder / TEST_LIBRARY.name)
+    for module in (TEST_LIBRARY, TEST_CONTROLS):
+        shutil.copy2(module, folder / module.name)
     public = master.SUPPORT_MODULES["SUPPORT"]
     if public in support:
         (folder / f"{public}.py").write_text(support[public])

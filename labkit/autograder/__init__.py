@@ -6,6 +6,7 @@ worker.py     runs the submission cell by cell in a sandboxed kernel, then the t
 results.py    scores the case outcomes against the pristine tests; results.json in Otter's format
 entries.py    results.json's vocabulary (entry names), also read by the instructor side (labkit.grading, check, ...)
 testing.py    runs the test cases in the worker, against proxies of the notebook's variables
+controls.py   grading rules applied in the student's kernel ("NumPy only"), which tests reach through labtest
 channel.py    the wire between the trusted worker and the student's kernel: values by copy, objects as proxies
 sandbox.py    the student's account, and the kernel launcher that drops to it
 """

@@ -11,6 +11,10 @@ the test library's `labtest.in_kernel(helper)` (labtest.py), which comes here in
 helper as it is in the notebook. The kernel defines the helper anew from its source, after the grader's own copy
 of labtest.py, so the helper reads the library as the global name `labtest` there too.
 
+A test that runs a student function under a grading rule (e.g. "NumPy only") calls the test library
+(`labtest.numpy_only`), which comes here in the autograder: the rule, a control of controls.py, is defined in the
+kernel from the grader's copy of that module and applied there.
+
 A lab's own test helpers come from its master's support cells (labkit/master.py), in the zip's lab/ folder:
 lab_checks (public: also in tests/<lab>/support/, and its functions may run in the kernel) and lab_references
 (hidden: grader side only). Both are imported here under their names, from the grader's copies.
@@ -34,7 +38,7 @@ from pathlib import Path
 import torch
 from otter.test_files.exception_test import ExceptionTestFile
 
-from . import labtest
+from . import controls, labtest
 from .channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
 
 current_channel = None
@@ -86,6 +90,12 @@ def load_lab_modules():
         spec = importlib.util.spec_from_file_location(path.stem, path)
         sys.modules[path.stem] = module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
+
+
+def numpy_only(function, data, **replacements):
+    """controls.numpy_only applied in the student's kernel, which defines it from the grader's copy of controls.py."""
+    control = current_channel.request("define", None, Path(controls.__file__).read_text(), "numpy_only")
+    return control(function, data, **replacements)
 
 
 sys.modules["labkit_grading"] = sys.modules[__name__]

@@ -215,19 +215,26 @@ def test_check_lm_loss_accepts_the_mean_cross_entropy_and_names_a_summed_one():
         labtest.check_lm_loss(Bigram(11, reduction="sum"), 11, "Bigram")
 
 
-def test_numpy_only_runs_numpy_code_and_refuses_torch(monkeypatch):
+def test_with_globals_swaps_notebook_names_for_one_call_only(monkeypatch):
     in_notebook(monkeypatch)
+    namespace = {"helper": lambda x: x + 1}
+    exec("def f(x):\n    return helper(x) * extra\n", namespace)
+    run = labtest.in_kernel(labtest.with_globals)(namespace["f"], helper=lambda x: x - 1, extra=10)
+    assert run(5) == 40
+    assert namespace["helper"](5) == 6 and "extra" not in namespace  # restored, and nothing left behind
+    with pytest.raises(NameError):
+        namespace["f"](5)
+
+
+def test_looks_like_names_the_first_classic_mistake_that_matches():
     import numpy as np
-    notebook = {"__name__": "__main__", "np": np}
-    exec("def total(data, x):\n    return np.asarray(x).sum() + data['b']\n"
-         "def sneaky(data, x):\n    import torch\n    return torch.tensor(x).sum()\n", notebook)
-    numpy_only = labtest.in_kernel(labtest.numpy_only)
-    run, kept = numpy_only(notebook["total"], {"b": 1})
-    assert run(kept, [1, 2]) == 4
-    run, kept = numpy_only(notebook["sneaky"], {})
-    with pytest.raises(ImportError, match="must use NumPy only"):
-        run(kept, [1, 2])
-    assert "torch" in sys.modules
+    got = np.array([2.0, 4.0])
+    assert labtest.looks_like(got, {"halved": got / 2, "doubled": got + 1e-9, "also": got}) == (
+        " It looks like doubled.")
+    computed = []
+    mistakes = ((what, computed.append(what) or value) for what, value in [("a", got), ("b", got)])
+    assert labtest.looks_like(got, mistakes, atol=0, rtol=0) == " It looks like a." and computed == ["a"]
+    assert labtest.looks_like(got, {"far": got + 1e-3}, atol=1e-4, rtol=0) == ""
 
 
 def test_record_forward_calls_sees_the_mode_the_grad_mode_and_the_arguments():
