@@ -10,6 +10,7 @@ and the helper reads the library as the global name `labtest`.
 
 Expected values and references never live here: they stay in the hidden test cells.
 """
+import contextlib
 import json
 import math
 import pathlib
@@ -97,9 +98,18 @@ def expect_close(name, out, expected, label, hint="", atol=1e-5, rtol=1e-4):
 
 
 def matching_hint(out, candidates, atol=1e-6, rtol=1e-5, equal_nan=False):
-    """The hint of the first (hint, candidate) whose candidate `out` equals (a classic mistake's result), or ""."""
-    return next((hint for hint, mistake in candidates if mistake.shape == out.shape and
-                 torch.allclose(out, mistake, atol=atol, rtol=rtol, equal_nan=equal_nan)), "")
+    """The hint of the first (hint, candidate) whose candidate `out` equals (a classic mistake's result: tensors, or
+    NumPy arrays), or ""."""
+    return next((hint for hint, mistake in candidates if same_result(out, mistake, atol, rtol, equal_nan)), "")
+
+
+def same_result(out, mistake, atol, rtol, equal_nan):
+    if isinstance(out, torch.Tensor):
+        return mistake.shape == out.shape and torch.allclose(out, mistake, atol=atol, rtol=rtol, equal_nan=equal_nan)
+    import numpy as np
+
+    return np.shape(out) == np.shape(mistake) and bool(np.allclose(out, mistake, atol=atol, rtol=rtol,
+                                                                   equal_nan=equal_nan))
 
 
 def as_answer(value, name, shape):
@@ -430,30 +440,64 @@ def check_generate_with_window(model, V, name, window):
         f"{name}.generate cropped the context to {max(seen)} tokens: keep the last context_window_size ({window})")
 
 
-# Calling notebook functions with stand-ins, and naming the classic mistake a NumPy result matches.
+# Spies and stand-ins in the notebook's kernel (call these from helpers that run through in_kernel).
+
+def record_forward_calls(module, *names):
+    """A list that gets, for every forward call of `module`, a dict: its training mode ("training"), whether
+    gradients were recorded ("grad") and the value of each argument of `names`, the forward's leading parameters
+    (given by keyword or by position; None when not given)."""
+    calls = []
+
+    def record(module, args, kwargs):
+        given = {name: kwargs.get(name, args[i] if len(args) > i else None) for i, name in enumerate(names)}
+        calls.append({"training": module.training, "grad": torch.is_grad_enabled(), **given})
+    module.register_forward_pre_hook(record, with_kwargs=True)
+    return calls
+
+
+# Values and names of the notebook.
+
+def as_number(value, name):
+    """float(value), or an AssertionError saying that the notebook's `name` should be a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be a number, not {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def notebook_names(namespace, **replacements):
+    """Within the block, the notebook's names in `replacements` stand for the given objects (e.g. references, so
+    that a test checks one function on its own); afterwards the notebook's own objects (or their absence) are back.
+    `namespace` is the notebook's globals (a test's `env`)."""
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    try:
+        for name, value in replacements.items():
+            namespace[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
 
 def with_globals(function, **names):
     """Run in the kernel (through in_kernel): `function` that, while it runs, sees the notebook globals `names`
-    (e.g. a stand-in for a helper it calls) instead of its own; they are restored after each call."""
+    (e.g. a stand-in for a helper it calls) instead of its own (notebook_names around each call)."""
     def run(*args, **kwargs):
-        namespace, absent = function.__globals__, object()
-        own = {name: namespace.get(name, absent) for name in names}
-        namespace.update(names)
-        try:
+        with notebook_names(function.__globals__, **names):
             return function(*args, **kwargs)
-        finally:
-            for name, original in own.items():
-                if original is absent:
-                    del namespace[name]
-                else:
-                    namespace[name] = original
     return run
 
 
-def looks_like(got, mistakes, **tolerance):
-    """" It looks like <what>." for the first (what, result) of `mistakes` (a dict or pairs, e.g. a generator
-    that computes each classic mistake's result when asked) whose result `got` is np.allclose to, else ""."""
+def looks_like(got, mistakes, atol=1e-8, rtol=1e-5):
+    """" It looks like <what>." for the first classic mistake (what, result) of `mistakes` (a dict or pairs, e.g. a
+    generator that computes each result when asked) whose NumPy result `got` matches (matching_hint), else ""."""
     import numpy as np
 
     pairs = mistakes.items() if isinstance(mistakes, dict) else mistakes
-    return next((f" It looks like {what}." for what, result in pairs if np.allclose(got, result, **tolerance)), "")
+    what = matching_hint(np.asarray(got), pairs, atol=atol, rtol=rtol)
+    return "" if not what else f" It looks like {what}."

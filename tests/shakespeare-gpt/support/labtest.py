@@ -98,9 +98,18 @@ def expect_close(name, out, expected, label, hint="", atol=1e-5, rtol=1e-4):
 
 
 def matching_hint(out, candidates, atol=1e-6, rtol=1e-5, equal_nan=False):
-    """The hint of the first (hint, candidate) whose candidate `out` equals (a classic mistake's result), or ""."""
-    return next((hint for hint, mistake in candidates if mistake.shape == out.shape and
-                 torch.allclose(out, mistake, atol=atol, rtol=rtol, equal_nan=equal_nan)), "")
+    """The hint of the first (hint, candidate) whose candidate `out` equals (a classic mistake's result: tensors, or
+    NumPy arrays), or ""."""
+    return next((hint for hint, mistake in candidates if same_result(out, mistake, atol, rtol, equal_nan)), "")
+
+
+def same_result(out, mistake, atol, rtol, equal_nan):
+    if isinstance(out, torch.Tensor):
+        return mistake.shape == out.shape and torch.allclose(out, mistake, atol=atol, rtol=rtol, equal_nan=equal_nan)
+    import numpy as np
+
+    return np.shape(out) == np.shape(mistake) and bool(np.allclose(out, mistake, atol=atol, rtol=rtol,
+                                                                   equal_nan=equal_nan))
 
 
 def as_answer(value, name, shape):
@@ -216,110 +225,23 @@ def load_json(path):
 
 
 def numpy_only(function, data, **replacements):
-    """(run, kept): `run` is a copy of `function` that cannot reach torch, nor can the notebook functions it
-    calls; `replacements` swap notebook names (e.g. a helper) for the test's versions. `data` (the model's
-    weights) is sent once and kept next to the function: pass `kept` to `run` where it takes `data`, and
-    the replacements receive `kept` wherever the notebook's code passes them `data`.
-    While `run` runs, torch cannot be imported by any route (import statement, __import__, importlib,
-    sys.modules); the copies cannot import the import machinery and process modules (importlib, sys, gc,
-    ctypes, ...), and notebook globals that are such modules, or objects that hold torch, refuse to be used. This stops every ordinary
-    route to torch; Python cannot fence in code that sets out to escape, and the lab says so."""
-    import builtins
-    import sys
-    import types
-    assert isinstance(function, types.FunctionType), (
-        "the function to test is not defined (or is not a plain Python function): run the cell that defines it")
-    rule = "this function must use NumPy only (the lab's rule): {} is not available in it"
-    barred = {"torch", "importlib", "sys", "gc", "ctypes", "builtins", "subprocess", "os", "inspect", "types",
-              "runpy", "multiprocessing", "pickle", "marshal", "code", "pydoc", "_frozen_importlib"}
-    def is_barred(name):
-        return str(name).split(".")[0] in barred
-    def refuse(name, *args, **kwargs):
-        if is_barred(name):
-            raise ImportError(rule.format(name))
-        return builtins.__import__(name, *args, **kwargs)
-    def from_torch(value):
-        module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", "")
-        return is_barred(module or "") or str(getattr(type(value), "__module__", "")).split(".")[0] == "torch"
-    def holds_torch(value, depth=2):
-        """Whether `value`, its attributes, items, closure or defaults (to `depth` levels) come from torch."""
-        try:
-            if from_torch(value):
-                return True
-            if depth == 0 or isinstance(value, (str, bytes, int, float, complex, bool, type(None))):
-                return False
-            if isinstance(value, types.ModuleType):
-                return False
-            inner = list(getattr(value, "__dict__", {}).values()) if not isinstance(value, type) else [
-                v for k, v in vars(value).items() if not k.startswith("__")]
-            if isinstance(value, (list, tuple, set, frozenset)):
-                inner += list(value)[:100]
-            if isinstance(value, dict):
-                inner += list(value.values())[:100]
-            if getattr(type(value), "__module__", "") == notebook.get("__name__"):  # a notebook class's attributes
-                inner += [v for k, v in vars(type(value)).items() if not k.startswith("__")]
-            if isinstance(value, types.FunctionType):
-                inner += [c.cell_contents for c in value.__closure__ or () if c.cell_contents is not value]
-                inner += list(value.__defaults__ or ()) + list((value.__kwdefaults__ or {}).values())
-            return any(holds_torch(v, depth - 1) for v in inner if not isinstance(v, types.FunctionType)
-                       or v.__globals__ is not notebook)
-        except Exception:
-            return False
-    class Refused:
-        """Stands for a barred module or an object that holds torch: any use says the rule."""
-        def __init__(self, what):
-            object.__setattr__(self, "what", what)
-        def __getattr__(self, name):
-            raise ImportError(rule.format(self.what))
-        def __call__(self, *args, **kwargs):
-            raise ImportError(rule.format(self.what))
-    class NoTorchFinder:
-        """On sys.meta_path while the copy runs: torch cannot be imported."""
-        @staticmethod
-        def find_spec(name, path=None, target=None):
-            if name.split(".")[0] == "torch":
-                raise ImportError(rule.format(name))
-            return None
-    def rebuilt(f, namespace):
-        closure = f.__closure__ and tuple(
-            types.CellType(Refused(f"a torch object in the closure of {f.__name__}"))
-            if holds_torch(c.cell_contents, 1) else c for c in f.__closure__)
-        copy = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__, closure)
-        copy.__kwdefaults__ = f.__kwdefaults__
-        return copy
-    class Kept:
-        """Stands for `data` in the calls between the test and the notebook."""
-    kept = Kept()
-    def swapped(values, old, new):
-        """`values` (a list or a dict) with `new` for every value that is `old`; numpy strings as str."""
-        def swap(value):
-            value = new if value is old else value
-            return str(value) if isinstance(value, str) and type(value) is not str else value
-        return [swap(v) for v in values] if isinstance(values, list) else {k: swap(v) for k, v in values.items()}
-    def forwarding(replacement):
-        def forward(*args, **kwargs):
-            return replacement(*swapped(list(args), data, kept), **swapped(kwargs, data, kept))
-        return forward
-    notebook = function.__globals__
-    namespace = {key: Refused(f"the notebook's {key}") if holds_torch(value) else value
-                 for key, value in notebook.items() if not key.startswith("__")}
-    namespace["__builtins__"] = dict(vars(builtins), __import__=refuse)
-    namespace["__name__"] = notebook.get("__name__", "__main__")
-    for key, value in list(namespace.items()):
-        if isinstance(value, types.FunctionType) and value.__globals__ is notebook:
-            namespace[key] = rebuilt(value, namespace)
-    namespace.update({key: forwarding(value) for key, value in replacements.items()})
-    copy = rebuilt(function, namespace)
-    def run(*args, **kwargs):
-        hidden = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "torch"}
-        finder = NoTorchFinder()
-        sys.meta_path.insert(0, finder)
-        try:
-            return copy(*swapped(list(args), kept, data), **swapped(kwargs, kept, data))
-        finally:
-            sys.meta_path.remove(finder)
-            sys.modules.update(hidden)
-    return run, kept
+    """(run, kept): a copy of `function` that may use NumPy only, run where the student's code runs, with `data`
+    kept there (pass `kept` to `run` in its place) and notebook names swapped for `replacements`. The control is
+    the autograder's (controls.py): in the autograder it is applied in the student's kernel, in the notebook here."""
+    try:
+        from labkit_grading import numpy_only as control  # the isolated autograder
+    except ImportError:
+        control = local_controls().numpy_only
+    return control(function, data, **replacements)
+
+
+def local_controls():
+    """The autograder's controls.py next to this file: in labkit's package, or in tests/<lab>/support/."""
+    try:
+        from . import controls
+    except ImportError:  # tests/<lab>/support/labtest.py, a top-level module
+        import controls
+    return controls
 
 
 def seed_numpy(seed):
@@ -560,3 +482,22 @@ def notebook_names(namespace, **replacements):
                 namespace.pop(name, None)
             else:
                 namespace[name] = value
+
+
+def with_globals(function, **names):
+    """Run in the kernel (through in_kernel): `function` that, while it runs, sees the notebook globals `names`
+    (e.g. a stand-in for a helper it calls) instead of its own (notebook_names around each call)."""
+    def run(*args, **kwargs):
+        with notebook_names(function.__globals__, **names):
+            return function(*args, **kwargs)
+    return run
+
+
+def looks_like(got, mistakes, atol=1e-8, rtol=1e-5):
+    """" It looks like <what>." for the first classic mistake (what, result) of `mistakes` (a dict or pairs, e.g. a
+    generator that computes each result when asked) whose NumPy result `got` matches (matching_hint), else ""."""
+    import numpy as np
+
+    pairs = mistakes.items() if isinstance(mistakes, dict) else mistakes
+    what = matching_hint(np.asarray(got), pairs, atol=atol, rtol=rtol)
+    return "" if not what else f" It looks like {what}."
