@@ -54,9 +54,9 @@ def in_kernel(function):
                         f"self-contained, but it uses {', '.join(code.co_freevars)} of the test around it")
     if function.__module__ == "lab_references":
         raise TypeError(f"in_kernel({function.__name__}): the hidden references never enter the kernel")
-    own = function.__module__ == "lab_checks"
-    source = f"{function.__name__} = lab_checks.{function.__name__}" if own else textwrap.dedent(
-        inspect.getsource(function))
+    module = {"lab_checks": "lab_checks", labtest.__name__: "labtest"}.get(function.__module__)
+    source = f"{function.__name__} = {module}.{function.__name__}" if module else textwrap.dedent(
+        inspect.getsource(function))  # a module's function keeps its module's globals there too
     return current_channel.request("define", None, with_test_library(source), function.__name__)
 
 

@@ -142,6 +142,20 @@ def test_in_kernel_runs_lab_checks_functions_with_their_module_and_the_library(t
     wire.end_case()
     assert sys.modules["labtest"] is labtest  # the kernel's modules never replace the grader's
 
+def test_in_kernel_runs_the_librarys_functions_with_the_librarys_globals():
+    notebook = {}
+    exec("def step(x):\n    return x + 1\ndef double(x):\n    return 2 * x\ndef chain(x):\n    return step(step(x))\n",
+         notebook)
+    trusted, student = socket.socketpair()
+    threading.Thread(target=channel.Channel(student, "student").serve, args=(notebook,), daemon=True).start()
+    wire = channel.Channel(trusted, "trusted", interrupt=lambda: None)
+    testing.current_channel = wire
+    wire.begin_case(seed=0, seconds=10)
+    chained = labtest.in_kernel(labtest.with_globals)(wire.namespace()["chain"], step=wire.namespace()["double"])
+    assert chained(1) == 4  # with_globals calls notebook_names, its neighbour in the library, in the kernel
+    assert wire.namespace()["chain"](1) == 3  # and the notebook's own step is back
+    wire.end_case()
+
 def test_otter_and_the_grader_never_take_the_library_for_a_test_file(tmp_path):
     (tmp_path / "q1.py").write_text("")
     build.ship_test_library(tmp_path, {"lab_checks": "X = 1\n", "lab_references": "Y = 2\n"})
