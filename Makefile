@@ -44,7 +44,7 @@ check: data models ## grade solution (100%) and blank (0) notebooks, scan for le
 
 gradescope-check: data models ## grade solutions and blanks as Gradescope would: 768 MB, 1/2 and 1/4 CPU, Docker's capabilities
 	$(PY) -m labkit build $(LABS)
-	$(PY) -m labkit.gradescope $(LABS)
+	$(PY) -m labkit.grading.gradescope $(LABS)
 
 test: check ## make check (before rebuilding, so stale labs/ tests/ fail), then make, gradescope-check, the pytest suite
 	$(MAKE) gradescope-check
@@ -60,13 +60,13 @@ figures: data models ## run the solution notebooks, save their tagged plots in b
 	$(PY) -m labkit figures $(LABS)
 
 student-repo: data models ## a lab's public repository for students in dist/student/LAB (LAB=lab2-6; needs org)
-	$(PY) -m labkit.publish repo $(LAB)
+	$(PY) -m labkit.authoring.publish repo $(LAB)
 
 publish-check: $(INSTALLED) ## HEAD-request every URL LAB's setup cell and Colab badge use; report what is missing
-	$(PY) -m labkit.publish check $(LAB)
+	$(PY) -m labkit.authoring.publish check $(LAB)
 
 colab-env: $(INSTALLED) ## build/colab/: Colab's package list in a venv + the setup cell's wheels (downloads once)
-	$(PY) -m labkit.colab env
+	$(PY) -m labkit.grading.colab env
 
 grade: $(INSTALLED) ## grade every notebook/zip in SUBMISSIONS=dir for LAB into a gradebook CSV and report.html
 	$(PY) -m labkit grade $(LAB) $(SUBMISSIONS) --workers $(WORKERS)
@@ -91,7 +91,7 @@ grade-bench: $(INSTALLED) ## submissions per minute when grading copies of LAB's
 
 setup-check: $(INSTALLED) ## LAB's zip: its setup.sh and run_autograder in a fresh Debian root (slow; root, network)
 	$(MAKE) all LABS=$(LAB)
-	$(PY) -m labkit.setup_check $(LAB)
+	$(PY) -m labkit.grading.setup_check $(LAB)
 
 clean: ## remove build/, dist/ and data/build/ (raw text cache and committed files stay)
 	rm -rf build dist data/build

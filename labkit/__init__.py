@@ -1,6 +1,7 @@
-"""Course tooling for the autograded attention labs: build, check, grade, publish (labkit/*.py), the
-autograder that ships in every zip (labkit/autograder/) and one recipe per lab that needs data or models
-(labkit/recipes/<lab>/)."""
+"""Course tooling for the autograded attention labs, laid out by where each part runs: labkit/authoring/ (a
+master notebook -> student notebook, tests, autograder zip, student repository), labkit/data/ (raw texts and
+recipes -> data/build/), labkit/grading/ (grading a zip as Gradescope would, and checks, on the instructor's
+machine) and labkit/autograder/ (shipped in every zip, runs on Gradescope); `python -m labkit` is cli.py."""
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -6,54 +6,54 @@ LABS_HELP = "lab names (default: every lab under solutions/)"
 
 
 def cmd_data(args):
-    from labkit.build import lab_names
-    from labkit.pipeline import make_data
+    from labkit.authoring.build import lab_names
+    from labkit.data.pipeline import make_data
 
     for lab in args.labs or lab_names():
         make_data(lab, mirror=args.raw_mirror, force=args.force)
 
 
 def cmd_models(args):
-    from labkit.build import lab_names
-    from labkit.pipeline import make_models
+    from labkit.authoring.build import lab_names
+    from labkit.data.pipeline import make_models
 
     for lab in args.labs or lab_names():
         make_models(lab, force=args.force)
 
 
 def cmd_labs(args):
-    from labkit.labs import print_labs
+    from labkit.authoring.labs import print_labs
 
     print_labs(args.labs)
 
 
 def cmd_build(args):
-    from labkit.build import build
+    from labkit.authoring.build import build
 
     build(args.labs, force=args.force)
 
 
 def cmd_check(args):
-    from labkit.check import check
+    from labkit.grading.check import check
 
     return 0 if check(args.labs, jobs=args.jobs) else 1
 
 
 def cmd_grade_one(args):
-    from labkit.grading import grade_submission, print_scores
+    from labkit.grading.submission import grade_submission, print_scores
 
     print_scores(grade_submission(args.autograder, args.submission, args.outdir))
 
 
 def cmd_bench(args):
-    from labkit.bench import bench
+    from labkit.grading.bench import bench
 
     bench(args.labs, runs=args.runs)
 
 
 def cmd_figures(args):
-    from labkit.build import lab_names
-    from labkit.figures import render_figures
+    from labkit.authoring.build import lab_names
+    from labkit.authoring.figures import render_figures
 
     for lab in args.labs or lab_names():
         for path in render_figures(lab):
@@ -61,43 +61,43 @@ def cmd_figures(args):
 
 
 def cmd_student_repo(args):
-    from labkit.publish import export_student_repo
+    from labkit.authoring.publish import export_student_repo
 
     print(f"{args.lab}: student repository -> {export_student_repo(args.lab)}")
 
 
 def cmd_grade(args):
-    from labkit.batch import grade_folder
+    from labkit.grading.batch import grade_folder
 
     print(f"gradebook: {grade_folder(args.lab, args.submissions, args.out, args.workers)}")
 
 
 def cmd_answers(args):
-    from labkit.batch import answers
+    from labkit.grading.batch import answers
 
     print(f"answers: {answers(args.lab, args.submissions, args.out, args.anonymise) / 'index.html'}")
 
 
 def cmd_grade_bench(args):
-    from labkit.batch import benchmark
+    from labkit.grading.batch import benchmark
 
     benchmark(args.lab, args.count, args.workers)
 
 
 def cmd_similarity(args):
-    from labkit.similarity import compare_folder
+    from labkit.grading.similarity import compare_folder
 
     print(f"similarity: {compare_folder(args.lab, args.submissions, args.out, args.anonymise)[0]}")
 
 
 def cmd_similarity_bench(args):
-    from labkit.disguise import benchmark
+    from labkit.grading.disguise import benchmark
 
     benchmark(args.lab, args.count)
 
 
 def add_similarity_commands(sub):
-    """Code shared between submissions (labkit.similarity) and its benchmark (labkit.disguise)."""
+    """Code shared between submissions (labkit.grading.similarity) and its benchmark (labkit.grading.disguise)."""
     similarity = sub.add_parser("similarity", help="pairs of submissions ranked by shared code, per question "
                                                    "and overall (<out>/similarity.html)")
     similarity.add_argument("lab", help="lab name, e.g. lab2-6")
@@ -112,7 +112,7 @@ def add_similarity_commands(sub):
 
 
 def add_grade_commands(sub):
-    """Batch grading without Docker (labkit.batch)."""
+    """Batch grading without Docker (labkit.grading.batch)."""
     grade = sub.add_parser("grade", help="grade every .ipynb/.zip in a folder into a gradebook CSV")
     grade.add_argument("lab", help="lab name, e.g. lab2-6")
     grade.add_argument("submissions", help="folder of submissions (.ipynb or grader.export zips)")
@@ -134,7 +134,8 @@ def add_grade_commands(sub):
 
 
 def add_lab_commands(sub):
-    """Subcommands that build, check, grade and time the labs (labkit.build, .check, .grading, .bench)."""
+    """Subcommands that build, check, grade and time the labs (labkit.authoring.build, labkit.grading.check,
+    .submission, .bench)."""
     build = sub.add_parser("build", help="master notebooks -> labs/, tests/, dist/ (skips labs up to date)")
     build.add_argument("labs", nargs="*", help=LABS_HELP)
     build.add_argument("--force", action="store_true", help="rebuild even when up to date")
@@ -182,7 +183,7 @@ def parser():
 
 
 def main(argv=None):
-    from labkit.raw import RawTextUnavailable
+    from labkit.data.raw import RawTextUnavailable
 
     args = parser().parse_args(argv)
     try:

@@ -1,6 +1,6 @@
 """The vocabulary of results.json: the names of its entries, how labkit's own entries are made, how they are read.
 
-The autograder (this folder, shipped in every zip) writes them; the instructor side (labkit.grading, check,
+The autograder (this folder, shipped in every zip) writes them; the instructor side (labkit.grading.submission, check,
 gradescope, batch, report) and the tests read them by these names. Otter writes the summary of the public tests,
 one entry per question and, when it fails, its error entry; labkit adds the others (and one entry per written
 answer, named by answers.ENTRY_SUFFIX).

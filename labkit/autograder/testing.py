@@ -15,7 +15,7 @@ A test that runs a student function under a grading rule (e.g. "NumPy only") cal
 (`labtest.numpy_only`), which comes here in the autograder: the rule, a control of controls.py, is defined in the
 kernel from the grader's copy of that module and applied there.
 
-A lab's own test helpers come from its master's support cells (labkit/master.py), in the zip's lab/ folder:
+A lab's own test helpers come from its master's support cells (labkit/authoring/master.py), in the zip's lab/ folder:
 lab_checks (public: also in tests/<lab>/support/, and its functions may run in the kernel) and lab_references
 (hidden: grader side only). Both are imported here under their names, from the grader's copies.
 
@@ -42,7 +42,8 @@ from . import controls, labtest
 from .channel import Broken, CallTimeout, Channel, Violation, call_writing_back  # noqa: F401 (for tests)
 
 current_channel = None
-LAB_MODULES = Path(__file__).resolve().parent / "lab"  # the lab's own test modules (labkit.master.SUPPORT_MODULES)
+# the lab's own test modules (labkit.authoring.master.SUPPORT_MODULES)
+LAB_MODULES = Path(__file__).resolve().parent / "lab"
 KERNEL_MODULES = ("labtest", "lab_checks")  # what an in_kernel helper may use; never lab_references
 
 

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from labkit import BUILD_DATA_DIR
-from labkit.recipes.attention_from_scratch import data, report
-from labkit.recipes.attention_from_scratch.model import GPT, GPTConfig, causal_self_attention, \
-    naive_causal_self_attention
+from labkit.data.recipes.attention_from_scratch import data, report
+from labkit.data.recipes.attention_from_scratch.model import (GPT, GPTConfig, causal_self_attention,
+                                                              naive_causal_self_attention)
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

@@ -1,7 +1,7 @@
 """The hardened autograder (labkit/autograder/) against adversarial and faulty Lab 2-6 submissions.
 
 Every submission is graded by the built zip itself, unpacked into a Gradescope-shaped folder and run through
-its run_autograder (labkit.grading). Submissions are the lab's solution or student notebook with cells added
+its run_autograder (labkit.grading.submission). Submissions are the lab's solution or student notebook with cells added
 or removed; faults that touch different questions share a submission, and every attack starts from the blank
 student notebook, so that a successful attack shows as points not earned. They are graded two at a time in a
 module-scoped fixture. Needs the built zip (`python -m labkit build lab2-6`), or LAB2_6_AUTOGRADER_ZIP. The
@@ -27,11 +27,12 @@ import numpy
 import pytest
 import torch
 
-from labkit import batch, build
+from labkit.authoring import build
 from labkit.autograder import channel, sandbox, testing
 from labkit.autograder.entries import FLAGS, PUBLIC_TESTS, TIMING
 from labkit.autograder.results import Grading, gradescope_results, only_cases
-from labkit.grading import grade_submission
+from labkit.grading import batch
+from labkit.grading.submission import grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOGRADER_ZIP = Path(os.environ.get("LAB2_6_AUTOGRADER_ZIP", build.autograder_zip("lab2-6")))

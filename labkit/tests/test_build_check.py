@@ -6,8 +6,10 @@ from importlib import metadata
 import nbformat
 import pytest
 
-from labkit import build, check, recipes
-from labkit.grading import grade_submission
+from labkit.authoring import build
+from labkit.data import recipes
+from labkit.grading import check
+from labkit.grading.submission import grade_submission
 
 SOLUTION_LINE = "doubled_value = x * 2"
 HIDDEN_LINE = "assert double(numbers[0]) == 2 * numbers[0] and double(-7) == -14"

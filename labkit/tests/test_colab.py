@@ -1,4 +1,4 @@
-"""Every lab as a student meets it on Colab, on a stand-in runtime (labkit.colab) that has Colab's published
+"""Every lab as a student meets it on Colab, on a stand-in runtime (labkit.grading.colab) that has Colab's published
 package list, a kernel Otter takes for Colab's, and the lab published on 127.0.0.1 (git over HTTP, raw files).
 
 The setup cell runs in Colab mode and installs for real, from the local wheels the stand-in keeps (no index).
@@ -23,8 +23,9 @@ import nbformat
 import pytest
 from test_student_path import Site, offline_env
 
-from labkit import colab, publish, setup_cell
-from labkit.build import lab_names, solution_notebook
+from labkit.authoring import publish, setup_cell
+from labkit.authoring.build import lab_names, solution_notebook
+from labkit.grading import colab
 
 CHECK = re.compile(r'^grader\.check\("(\w+)"\)$')
 # Reads the result of the check cell that ran as execution `{count}` (IPython's Out; a notebook may reuse `_`).

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from labkit import build
+from labkit.authoring import build
 from labkit.autograder import channel, controls, labtest, testing
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run

@@ -4,7 +4,7 @@ import base64
 import nbformat
 import pytest
 
-from labkit.figures import tagged_images
+from labkit.authoring.figures import tagged_images
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

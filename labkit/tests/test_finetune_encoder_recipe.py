@@ -9,8 +9,8 @@ import torch
 from safetensors.torch import load_file
 
 from labkit import BUILD_DATA_DIR
-from labkit.recipes import load
-from labkit.recipes.finetune_encoder import data, models
+from labkit.data.recipes import load
+from labkit.data.recipes.finetune_encoder import data, models
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

@@ -1,4 +1,4 @@
-"""Grading under Gradescope's conditions (labkit/gradescope.py): Docker's capabilities, /root as setup.sh leaves
+"""Grading under Gradescope's conditions (labkit/grading/gradescope.py): Docker's capabilities, /root as setup.sh leaves
 it, a 768 MiB cgroup and a CPU quota. `make gradescope-check` grades every lab this way; here, Lab 2-6's solution
 where the student account cannot be used (no CAP_SETUID/CAP_SETGID; /root not traversable) still earns full marks,
 with results.json marking the grading as not trustworthy for credit, and the harness reports SKIPPED, never a
@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from labkit import build, gradescope
+from labkit.authoring import build
 from labkit.autograder.entries import ISOLATION
+from labkit.grading import gradescope
 
 WHY_NOT = gradescope.unavailable()
 needs_conditions = pytest.mark.skipif(WHY_NOT is not None, reason=f"SKIPPED, not passed: {WHY_NOT}")

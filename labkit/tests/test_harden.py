@@ -1,5 +1,5 @@
-"""labkit.harden ships labkit/autograder/ as the package labkit_autograder, which the zip runs with source/ first
-on sys.path. Fast: a zip of Otter's shape with one test file, no grading."""
+"""labkit.authoring.harden ships labkit/autograder/ as the package labkit_autograder, which the zip runs with source/
+first on sys.path. Fast: a zip of Otter's shape with one test file, no grading."""
 import subprocess
 import sys
 import zipfile
@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from labkit import REPO_ROOT, harden
+from labkit import REPO_ROOT
+from labkit.authoring import harden
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

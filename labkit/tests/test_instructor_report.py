@@ -10,10 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labkit.batch import grade_folder
-from labkit.build import master_path, solution_notebook
-from labkit.check import master_secrets
-from labkit.report import write_answers
+from labkit.authoring.build import master_path, solution_notebook
+from labkit.grading.batch import grade_folder
+from labkit.grading.check import master_secrets
+from labkit.grading.report import write_answers
 from labkit.tests.variant_suite import with_snippets
 
 LAB = "lab2-6"

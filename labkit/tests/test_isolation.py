@@ -22,12 +22,14 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from labkit import REPO_ROOT, build, gradescope
+from labkit import REPO_ROOT
+from labkit.authoring import build
 from labkit.autograder import channel, sandbox, testing, worker
 from labkit.autograder.entries import FLAGS, ISOLATION, PROBLEMS, TIME_OUTS, question_scores
 from labkit.autograder.results import Grading
-from labkit.check import why
-from labkit.grading import grade_submission, gradescope_layout, run_autograder
+from labkit.grading import gradescope
+from labkit.grading.check import why
+from labkit.grading.submission import grade_submission, gradescope_layout, run_autograder
 
 AUTOGRADER_ZIP = build.autograder_zip("lab2-6")
 VENV = Path(sys.prefix).resolve()

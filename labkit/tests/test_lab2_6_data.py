@@ -6,11 +6,11 @@ import sys
 import pytest
 
 from labkit import REPO_ROOT
-from labkit.raw import FEDERALIST, RawText, RawTextUnavailable, fetch
-from labkit.recipes.lab2_6.federalist import (ParseError, authorship, byline_disagreements, load_facts, parse_papers,
-                                              split_numbers)
-from labkit.recipes.lab2_6.prepare import build_dataset
-from labkit.recipes.lab2_6.tokenizer import PAD, UNK, encode, load_hf_tokenizer, train_tokenizer, words
+from labkit.data.raw import FEDERALIST, RawText, RawTextUnavailable, fetch
+from labkit.data.recipes.lab2_6.federalist import (ParseError, authorship, byline_disagreements, load_facts,
+                                                   parse_papers, split_numbers)
+from labkit.data.recipes.lab2_6.prepare import build_dataset
+from labkit.data.recipes.lab2_6.tokenizer import PAD, UNK, encode, load_hf_tokenizer, train_tokenizer, words
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

@@ -5,9 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from labkit.recipes.lab2_6.evaluate import UnigramLM, own_author_wins, perplexity
-from labkit.recipes.lab2_6.models import ARCHITECTURES, load_model, model_filename
-from labkit.recipes.lab2_6.train import mean_nll, train_model, windows
+from labkit.data.recipes.lab2_6.evaluate import UnigramLM, own_author_wins, perplexity
+from labkit.data.recipes.lab2_6.models import ARCHITECTURES, load_model, model_filename
+from labkit.data.recipes.lab2_6.train import mean_nll, train_model, windows
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 
@@ -99,7 +99,7 @@ def test_own_author_wins_counts_papers_where_the_own_model_is_better():
 
 
 def test_training_curves_are_written_as_png(tmp_path):
-    from labkit.recipes.lab2_6.train import plot_curves
+    from labkit.data.recipes.lab2_6.train import plot_curves
 
     history = [{"epoch": 1, "train_loss": 6.0, "val_ppl": 300.0}, {"epoch": 2, "train_loss": 5.5, "val_ppl": 250.0}]
     names = ["uniform base", "uniform Hamilton", "attention base", "attention Madison"]

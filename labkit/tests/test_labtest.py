@@ -11,9 +11,9 @@ import pytest
 import torch
 from otter.check.utils import list_test_files
 
-from labkit import build
+from labkit.authoring import build
 from labkit.autograder import channel, labtest, testing
-from labkit.check import find_leaks, published_lines
+from labkit.grading.check import find_leaks, published_lines
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

@@ -6,8 +6,8 @@ import nbformat
 
 import pytest
 
-from labkit.build import master_path
-from labkit.check import Published, find_leaks
+from labkit.authoring.build import master_path
+from labkit.grading.check import Published, find_leaks
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

@@ -1,11 +1,11 @@
-"""The master notebook's model (labkit/master.py): config, questions and points, blocks, tests, setup cell."""
+"""The master notebook's model (labkit/authoring/master.py): config, questions and points, blocks, tests, setup cell."""
 import nbformat
 import pytest
 
 from labkit import REPO_ROOT
-from labkit.build import lab_names, read_master
-from labkit.master import Master, code_view, solution_lines_of_code
-from labkit.setup_cell import MARKER
+from labkit.authoring.build import lab_names, read_master
+from labkit.authoring.master import Master, code_view, solution_lines_of_code
+from labkit.authoring.setup_cell import MARKER
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

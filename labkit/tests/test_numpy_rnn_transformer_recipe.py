@@ -10,12 +10,12 @@ import torch
 from tokenizers import Tokenizer
 
 from labkit import BUILD_DATA_DIR
-from labkit.recipes import load
-from labkit.recipes.numpy_rnn_transformer.data import (TEST_TEXT, TOKENIZER, TRAIN_TEXT, VOCABULARY,
-                                                       federalist_prose, split_train_test, train_bpe)
-from labkit.recipes.numpy_rnn_transformer.model import (CharGRU, CharRNN, Transformer, gru_arrays, rnn_arrays,
-                                                        sinusoidal_positions, transformer_arrays)
-from labkit.recipes.numpy_rnn_transformer.report import EXPECTED, MODEL_CARD, REPORT
+from labkit.data.recipes import load
+from labkit.data.recipes.numpy_rnn_transformer.data import (TEST_TEXT, TOKENIZER, TRAIN_TEXT, VOCABULARY,
+                                                            federalist_prose, split_train_test, train_bpe)
+from labkit.data.recipes.numpy_rnn_transformer.model import (CharGRU, CharRNN, Transformer, gru_arrays, rnn_arrays,
+                                                             sinusoidal_positions, transformer_arrays)
+from labkit.data.recipes.numpy_rnn_transformer.report import EXPECTED, MODEL_CARD, REPORT
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

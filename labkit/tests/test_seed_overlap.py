@@ -29,7 +29,7 @@ LABS = {
                          "labkit/tests/test_shakespeare_gpt_recipe.py"],
                         70),
     "attention-from-scratch": ("cse517_a2_attention_transformers.txt",
-                               ["solutions/attention-from-scratch", "labkit/recipes/attention_from_scratch",
+                               ["solutions/attention-from-scratch", "labkit/data/recipes/attention_from_scratch",
                                 "labkit/tests/variants/attention-from-scratch",
                                 "labkit/tests/variants/attention_from_scratch.py",
                                 "labkit/tests/test_attention_from_scratch_recipe.py"],

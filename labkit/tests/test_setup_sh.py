@@ -1,5 +1,5 @@
 """The zip's Gradescope install: a full lock with hashes and CPU torch, and a setup.sh that makes the student
-account first and fails loudly. The fresh-root run of setup.sh and run_autograder (labkit/setup_check.py) is
+account first and fails loudly. The fresh-root run of setup.sh and run_autograder (labkit/grading/setup_check.py) is
 slow: it runs only with LABKIT_SETUP_CHECK=1 (`make setup-check` runs it directly), and is skipped otherwise."""
 import hashlib
 import os
@@ -11,7 +11,8 @@ from importlib import metadata
 
 import pytest
 
-from labkit import build, harden, lock, setup_check
+from labkit.authoring import build, harden, lock
+from labkit.grading import setup_check
 
 LAB = "lab2-6"
 STUB = """#!/bin/bash
@@ -27,7 +28,7 @@ STUBS = {
 
 
 def entries(requirements):
-    """[(pin, [sha256])] of a requirements.txt written by labkit.lock."""
+    """[(pin, [sha256])] of a requirements.txt written by labkit.authoring.lock."""
     found = []
     for block in re.split(r"(?<!\\)\n", requirements):
         if block and not block.startswith("#"):

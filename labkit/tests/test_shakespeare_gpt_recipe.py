@@ -10,9 +10,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from labkit import BUILD_DATA_DIR, REPO_ROOT
-from labkit.raw import TINY_SHAKESPEARE, sha256_of
-from labkit.recipes.shakespeare_gpt import data, train
-from labkit.recipes.shakespeare_gpt.model import TransformerLM
+from labkit.data.raw import TINY_SHAKESPEARE, sha256_of
+from labkit.data.recipes.shakespeare_gpt import data, train
+from labkit.data.recipes.shakespeare_gpt.model import TransformerLM
 
 LAB = "shakespeare-gpt"
 OUT = BUILD_DATA_DIR / LAB

@@ -4,7 +4,7 @@ headless Chromium.
 
 The independent solutions are each lab's master solution and the correct alternatives of its variant suite
 (labkit/tests/variants/<lab>/), each answering one question of an otherwise blank student notebook. Every one
-of them gets a disguised copy (labkit.disguise: local variables renamed, comments dropped and others written,
+of them gets a disguised copy (labkit.grading.disguise: local variables renamed, comments dropped and others written,
 blank lines added, cells split per function and reordered), and so does the full solution notebook, with one
 question's code rewritten (replaced by an alternative). A copy of a one-line answer (shorter than copydetect's
 noise threshold once normalised, so without a fingerprint) cannot be told from independent work and is counted
@@ -22,12 +22,12 @@ import pytest
 from test_instructor_report import CHROMIUM, rendered_text
 
 from labkit import REPO_ROOT
+from labkit.authoring.build import lab_names, solution_notebook
+from labkit.authoring.master import Master
 from labkit.autograder.answers import BEGIN, END
-from labkit.build import lab_names, solution_notebook
-from labkit.disguise import answered, disguised, independent_solutions, write_submission
-from labkit.master import Master
-from labkit.similarity import (THRESHOLD, code_questions, common_limit, compare_folder, lab_layout,
-                               question_regions, shared_counts, without_common)
+from labkit.grading.disguise import answered, disguised, independent_solutions, write_submission
+from labkit.grading.similarity import (THRESHOLD, code_questions, common_limit, compare_folder, lab_layout,
+                                       question_regions, shared_counts, without_common)
 
 pytestmark = pytest.mark.fast  # make test-fast: no grading, no notebook run
 

@@ -12,9 +12,10 @@ import threading
 import nbformat
 import pytest
 
-from labkit import course, master, publish, recipes, setup_cell
-from labkit.build import TEST_LIBRARY, TEST_LIBRARY_FOLDER, data_sources, master_path, student_requirements
-from labkit.check import master_secrets
+from labkit.authoring import course, master, publish, setup_cell
+from labkit.authoring.build import TEST_LIBRARY, TEST_LIBRARY_FOLDER, data_sources, master_path, student_requirements
+from labkit.data import recipes
+from labkit.grading.check import master_secrets
 
 LAB = "lab2-6"
 ORG = "course-test"
@@ -102,7 +103,7 @@ def student_repo(site, tmp_path_factory):
 
 @pytest.mark.fast
 def test_course_ships_no_organisation_and_the_python_of_colab():
-    from labkit import colab
+    from labkit.grading import colab
 
     settings = course.settings()
     assert "org" not in settings
@@ -117,8 +118,8 @@ def test_student_repo_refuses_to_publish_without_an_organisation(tmp_path):
     with pytest.raises(course.CourseError, match=r"sets no `org`.*org = "):
         publish.export_student_repo(LAB, target)
     assert not target.exists()
-    done = subprocess.run([sys.executable, "-m", "labkit.publish", "repo", LAB], capture_output=True, text=True,
-                          cwd=publish.REPO_ROOT)
+    done = subprocess.run([sys.executable, "-m", "labkit.authoring.publish", "repo", LAB], capture_output=True,
+                          text=True, cwd=publish.REPO_ROOT)
     assert done.returncode == 2 and "error: course.toml sets no `org`" in done.stderr and "Traceback" not in done.stderr
 
 

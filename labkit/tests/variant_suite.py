@@ -16,9 +16,9 @@ from pathlib import Path
 import nbformat
 
 from labkit import REPO_ROOT
-from labkit import build
-from labkit.build import autograder_zip
-from labkit.grading import grade_submission
+from labkit.authoring import build
+from labkit.authoring.build import autograder_zip
+from labkit.grading.submission import grade_submission
 
 SUITES = Path(__file__).resolve().parent / "variants"
 
