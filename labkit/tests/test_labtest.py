@@ -105,6 +105,16 @@ def test_in_kernel_in_the_notebook_gives_the_helper_the_library(monkeypatch):
     assert labtest.call_writing_back(lambda x: x.add_(1), torch.zeros(1)).item() == 1.0
 
 
+def kernel_case(notebook):
+    """The grader's end of a channel to a kernel thread serving `notebook`, with a test case begun on it."""
+    trusted, student = socket.socketpair()
+    threading.Thread(target=channel.Channel(student, "student").serve, args=(notebook,), daemon=True).start()
+    wire = channel.Channel(trusted, "trusted", interrupt=lambda: None)
+    testing.current_channel = wire
+    wire.begin_case(seed=0, seconds=10)
+    return wire
+
+
 def test_in_kernel_in_the_autograder_sends_the_graders_copy_of_the_library(tmp_path, monkeypatch):
     (tmp_path / "labtest.py").write_text("raise SystemExit('the student planted this')\n")
     monkeypatch.chdir(tmp_path)
@@ -113,12 +123,7 @@ def test_in_kernel_in_the_autograder_sends_the_graders_copy_of_the_library(tmp_p
     def describe(x):
         return labtest.shape_of((x, 4)), labtest.__name__  # noqa: F821
 
-    trusted, student = socket.socketpair()
-    threading.Thread(target=channel.Channel(student, "student").serve, args=({"x": torch.ones(2, 3)},),
-                     daemon=True).start()
-    wire = channel.Channel(trusted, "trusted", interrupt=lambda: None)
-    testing.current_channel = wire
-    wire.begin_case(seed=0, seconds=10)
+    wire = kernel_case({"x": torch.ones(2, 3)})
     assert labtest.in_kernel(describe)(wire.namespace()["x"]) == ("(2, 3), 4", "labtest")
     wire.end_case()
     assert "the student planted" not in testing.with_test_library("")
@@ -132,12 +137,7 @@ def test_in_kernel_runs_lab_checks_functions_with_their_module_and_the_library(t
     lab_checks = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "lab_checks", lab_checks)
     spec.loader.exec_module(lab_checks)
-    trusted, student = socket.socketpair()
-    threading.Thread(target=channel.Channel(student, "student").serve, args=({"x": torch.ones(2, 3)},),
-                     daemon=True).start()
-    wire = channel.Channel(trusted, "trusted", interrupt=lambda: None)
-    testing.current_channel = wire
-    wire.begin_case(seed=0, seconds=10)
+    wire = kernel_case({"x": torch.ones(2, 3)})
     assert labtest.in_kernel(lab_checks.outer)(wire.namespace()["x"]) == ("(2, 3)", "labtest")
     wire.end_case()
     assert sys.modules["labtest"] is labtest  # the kernel's modules never replace the grader's
@@ -146,11 +146,7 @@ def test_in_kernel_runs_the_librarys_functions_with_the_librarys_globals():
     notebook = {}
     exec("def step(x):\n    return x + 1\ndef double(x):\n    return 2 * x\ndef chain(x):\n    return step(step(x))\n",
          notebook)
-    trusted, student = socket.socketpair()
-    threading.Thread(target=channel.Channel(student, "student").serve, args=(notebook,), daemon=True).start()
-    wire = channel.Channel(trusted, "trusted", interrupt=lambda: None)
-    testing.current_channel = wire
-    wire.begin_case(seed=0, seconds=10)
+    wire = kernel_case(notebook)
     chained = labtest.in_kernel(labtest.with_globals)(wire.namespace()["chain"], step=wire.namespace()["double"])
     assert chained(1) == 4  # with_globals calls notebook_names, its neighbour in the library, in the kernel
     assert wire.namespace()["chain"](1) == 3  # and the notebook's own step is back
