@@ -241,9 +241,10 @@ def end_account(uid):
 # The kernel's side: what the interpreter needs, and the launcher.
 
 def needed_paths():
-    """Directories the kernel's interpreter reads: its installation and import path."""
+    """Directories the kernel's interpreter reads: its installation and import path (not this package, nor the
+    folder `python -m` put first on the grader's sys.path for it: the kernel receives what it needs as source)."""
     paths = {Path(os.path.realpath(sys.executable)).parent, Path(sys.prefix), Path(sys.base_prefix)}
-    paths |= {Path(p) for p in sys.path if p and Path(p).is_dir() and Path(p).resolve() != HERE}
+    paths |= {Path(p) for p in sys.path if p and Path(p).is_dir() and Path(p).resolve() not in (HERE, HERE.parent)}
     return sorted(Path(os.path.realpath(p)) for p in paths)
 
 

@@ -11,8 +11,9 @@ run_autograder) as a Gradescope container would run it:
 Gradings run side by side while their quotas add up to at most `--cores` CPUs. It prints one row per grading:
 score, wall time, peak anonymous memory of the process tree (sampled from the cgroup), the cgroup's own peak
 (page cache included), out-of-memory kills and the isolation results.json states. It exits 1 when a solution
-lacks a point or a blank earns one. Where this machine offers no cgroup with memory and cpu controllers that it
-may write to (or setpriv, or root), it says so and reports SKIPPED: that is not a pass.
+lacks a point, a blank earns one, or student code did not run in an account of its own. Where this machine
+offers no cgroup with memory and cpu controllers that it may write to (or setpriv, or root), it says so and
+reports SKIPPED: that is not a pass.
 
     python -m labkit.grading.gradescope [LAB ...] [--cpus 0.5 0.25] [--cores 2] [--memory-mb 768]
 """
@@ -227,10 +228,18 @@ def slowest_case(results):
 
 
 def passed(job):
+    """A solution earns every point, a blank none; under Gradescope's own conditions (Docker's capabilities, /root
+    as setup.sh leaves it) student code must also have run in an account of its own (isolation not REDUCED)."""
     row = job.row
     if row["earned"] is None:
         return False
+    if gradescope_conditions(job) and row["isolation"].startswith("REDUCED"):
+        return False
     return row["earned"] == row["possible"] > 0 if job.kind == "solution" else row["earned"] == 0
+
+
+def gradescope_conditions(job):
+    return job.capabilities == DOCKER_CAPABILITIES and job.root_mode == Job.root_mode
 
 
 class Budget:
@@ -303,7 +312,7 @@ def gradescope_check(labs=None, cpu_settings=(0.5, 0.25), cores=2.0, memory_mb=7
     print(slow_cases(jobs))
     for job in jobs:
         if not passed(job):
-            print(f"FAIL  {job.lab} {job.kind} at {job.cpus:g} CPU{job.row['why']}")
+            print(f"FAIL  {job.lab} {job.kind} at {job.cpus:g} CPU (isolation: {job.row['isolation']}){job.row['why']}")
             if "Traceback" in job.row.get("output", ""):  # the grader itself failed: its last words
                 print("      run_autograder's output ends:\n" + job.row["output"][-3000:])
     return all(passed(job) for job in jobs)

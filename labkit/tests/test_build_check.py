@@ -88,7 +88,7 @@ def test_build_publishes_student_notebook_public_tests_and_zip(toy_repo):
     assert "test_double_two" in public and HIDDEN_LINE not in public
     assert "TEST SUPPORT" not in student and "def doubled" not in student
     support = toy_repo / "tests" / "toy" / "support"
-    assert sorted(p.name for p in support.iterdir()) == ["lab_checks.py", "labtest.py"]
+    assert sorted(p.name for p in support.iterdir()) == ["controls.py", "lab_checks.py", "labtest.py"]
     assert "def called_twice" in (support / "lab_checks.py").read_text()
     with zipfile.ZipFile(build.autograder_zip("toy", toy_repo)) as zf:
         assert HIDDEN_LINE in zf.read("tests/q1.py").decode()

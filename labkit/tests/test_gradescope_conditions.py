@@ -90,3 +90,13 @@ def test_quotas_of_gradings_side_by_side_never_exceed_the_cores():
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda cpus: budget.run(cpus, lambda: work(cpus)), [0.5, 0.25] * 8))
     assert 0 < most[0] <= 2
+
+
+@pytest.mark.fast
+def test_a_solution_graded_without_an_account_of_its_own_fails_under_gradescopes_conditions():
+    row = {"earned": 20.0, "possible": 20.0, "isolation": "REDUCED (the grader's own (uid 0); network blocked)"}
+    reduced = gradescope.Job("lab2-6", "solution", None, 0.5, row=dict(row))
+    assert not gradescope.passed(reduced)  # on Gradescope the grader is root with CAP_SETUID: isolation is expected
+    assert gradescope.passed(gradescope.Job("lab2-6", "solution", None, 0.5, row=dict(
+        row, isolation="a student account of its own; network blocked; caps none")))
+    assert gradescope.passed(gradescope.Job("lab2-6", "solution", None, 0.5, capabilities=NO_SETUID, row=dict(row)))
