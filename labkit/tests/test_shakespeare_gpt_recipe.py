@@ -146,7 +146,7 @@ def cpu_training_run():
     from labkit.tests.variant_suite import solution_notebook
     namespace = {"__name__": "__main__"}
     setup = f"import pathlib\nDATA_DIR = pathlib.Path({str(OUT)!r})"
-    for cell in solution_notebook(MASTER, LAB).cells:
+    for cell in solution_notebook(LAB).cells:
         source = cell.source
         if cell.cell_type != "code" or source.startswith("# Initialize Otter") or "grader." in source:
             continue
